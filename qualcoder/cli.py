@@ -1,0 +1,650 @@
+"""The ``qualcoder`` command: a few lines per command over ``Project``; errors become exit codes here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from qualcoder.errors import QualcoderError
+from qualcoder.models import ImportReport
+from qualcoder.project import Project
+
+app = typer.Typer(help="qualcoder: qualitative analysis of interviews and meeting minutes, on your machine.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+console = Console()
+errors = Console(stderr=True)
+
+ProjectOption = Annotated[Path, typer.Option("--project", "-p", help="The project folder.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Write CSV to standard output instead of a table.")]
+
+
+@contextmanager
+def _bar():
+    """A progress callback drawing one bar per stage (import, parse)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=False) as progress:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def _run(action):
+    try:
+        return action()
+    except QualcoderError as error:
+        errors.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=2) from None
+
+
+def _open(project: Path) -> Project:
+    return _run(lambda: Project.open(project))
+
+
+def _print_frame(frame: pd.DataFrame, as_csv: bool, title: str | None = None) -> None:
+    if as_csv:
+        frame.to_csv(sys.stdout, index=False)
+        return
+    table = Table(title=title, show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*["" if pd.isna(v) else str(v) for v in row])
+    console.print(table)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create (holds qualcoder.toml and project.db).")],
+    database: Annotated[str | None, typer.Option(help="Database URL, e.g. postgresql://127.0.0.1/study.")] = None,
+) -> None:
+    """Create a project: a folder with qualcoder.toml and a SQLite store (or PostgreSQL with --database)."""
+    project = _run(lambda: Project.create(folder, database=database))
+    where = "PostgreSQL" if project.engine.dialect.name == "postgresql" else "SQLite"
+    console.print(f"Created project [bold]{project.config.name}[/bold] in {folder} ({where}).")
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to import.")],
+    project: ProjectOption = Path("."),
+    meta: Annotated[Path | None, typer.Option(help="metadata.csv: file, type, date, language, attributes.")] = None,
+    speakers: Annotated[Path | None, typer.Option(help="speakers.csv: speaker, role, profession, ...")] = None,
+    language: Annotated[str | None, typer.Option(help="Force the language (fr or en) of every file.")] = None,
+) -> None:
+    """Import documents (.txt .md .docx .odt .pdf .rtf .html .srt .vtt .csv .xlsx, IRaMuTeQ corpora).
+
+    A folder's own metadata.csv and speakers.csv are used unless --meta/--speakers are given.
+    Each file is imported in its own transaction; failures are listed and the exit code is 1.
+    """
+    p = _open(project)
+    with _bar() as progress:
+        report = _run(lambda: p.import_files(paths, meta=meta, speakers=speakers, language=language,
+                                             progress=progress))
+    _print_report(report)
+    if report.failures:
+        raise typer.Exit(code=1)
+
+
+def _print_report(report: ImportReport) -> None:
+    console.print(f"Imported {len(report.added)} document(s).")
+    for new, existing in report.duplicates:
+        console.print(f"[yellow]Skipped {new}: same text as {existing}, already in the project.[/yellow]")
+    for warning in report.warnings:
+        console.print(f"[yellow]{warning}[/yellow]")
+    if report.failures:
+        errors.print(f"[red]{len(report.failures)} file(s) failed:[/red]")
+        for failure in report.failures:
+            errors.print(f"  {failure.message}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def segment(
+    by: Annotated[str, typer.Option(help="turn, paragraph, sentence or window:N.")] = "sentence",
+    project: ProjectOption = Path("."),
+    processes: Annotated[int, typer.Option(help="Processes for spaCy parsing.")] = 1,
+) -> None:
+    """Cut every document into segments (re-segmenting keeps codings: they anchor to characters)."""
+    p = _open(project)
+    with _bar() as progress:
+        count = _run(lambda: p.segment(by=by, n_process=processes, progress=progress))
+    console.print(f"{count} segments ({by}).")
+
+
+@app.command()
+def status(project: ProjectOption = Path(".")) -> None:
+    """Counts by document type and language, and by speaker profession."""
+    p = _open(project)
+    info = _run(p.status)
+    totals = info["totals"]
+    console.print(f"[bold]{p.config.name}[/bold] ({p.engine.dialect.name}): {totals['documents']} documents, "
+                  f"{totals['words']} words, {totals['turns']} turns, {totals['segments']} segments "
+                  f"(segmentation: {totals['segmentation'] or 'none yet'}).")
+    _print_frame(info["documents"], False, "Documents by type and language")
+    _print_frame(info["professions"], False, "Speakers by profession")
+
+
+@app.command()
+def documents(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
+    """List the documents with their attributes (--csv for all columns, with text)."""
+    p = _open(project)
+    frame = _run(lambda: p.documents_df(with_text=csv))
+    if not csv:
+        frame = frame[["doc_id", "name", "type", "language", "date", "format", "n_chars"]]
+    _print_frame(frame, csv)
+
+
+@app.command()
+def segments(
+    project: ProjectOption = Path("."),
+    csv: CsvOption = False,
+    limit: Annotated[int, typer.Option(help="Rows shown in the table (CSV writes all).")] = 50,
+) -> None:
+    """List the segments with document, speaker, profession, role, offsets and text."""
+    p = _open(project)
+    frame = _run(p.segments_df)
+    if not csv:
+        frame = frame[["segment_id", "doc", "speaker", "profession", "start", "end", "text"]].head(limit).copy()
+        frame["text"] = frame["text"].map(lambda t: t if len(t) <= 90 else t[:89] + "…")
+    _print_frame(frame, csv)
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Where to build the demo project.")] = Path("demo-project"),
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the explorer afterwards.")] = True,
+    host: Annotated[str, typer.Option(help="Address to bind the explorer to.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the explorer.")] = 8501,
+) -> None:
+    """Build (or rebuild) the demo project from corpora/ and codebooks/, then serve the explorer."""
+    from qualcoder.demo import build_demo
+
+    with _bar() as progress:
+        project, report = _run(lambda: build_demo(folder, progress=progress))
+    _print_report(report)
+    info = project.status()["totals"]
+    console.print(f"Demo project in {folder}: {info['documents']} documents, {info['segments']} segments.")
+    if report.failures:
+        raise typer.Exit(code=1)
+    if serve:
+        _serve(folder, host, port)
+
+
+@app.command()
+def explore(
+    project: Annotated[Path, typer.Argument(help="The project folder.")] = Path("."),
+    host: Annotated[str, typer.Option(help="Address to bind; anything but 127.0.0.1 exposes your data.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the explorer.")] = 8501,
+) -> None:
+    """Serve the Streamlit explorer over a project on http://127.0.0.1:8501."""
+    _open(project).close()
+    _serve(project, host, port)
+
+
+def _serve(project: Path, host: str, port: int) -> None:
+    app_file = Path(__file__).resolve().parent.parent / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", host,
+               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--client.toolbarMode", "minimal",
+               "--", "--project", str(project.resolve())]
+    console.print(f"Explorer on http://{host}:{port} (Ctrl+C stops it).")
+    raise typer.Exit(subprocess.call(command))
+
+
+codebook_app = typer.Typer(help="Check, load, show and export the codebook.", no_args_is_help=True)
+code_app = typer.Typer(help="Manual coding: add, remove, list, accept or reject suggestions, memos.",
+                       no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
+app.add_typer(code_app, name="code")
+CoderOption = Annotated[str, typer.Option("--coder", help="Who codes (recorded on every coding).")]
+
+
+@codebook_app.command("check")
+def codebook_check(
+    file: Annotated[Path, typer.Argument(help="A codebook YAML file.")],
+    project: Annotated[Path | None, typer.Option("--project", "-p", help="Also check the terms against this "
+                                                 "project's lemmas.")] = None,
+) -> None:
+    """Validate a codebook file; errors give the file, the line and the code id.
+
+    With --project, terms whose lemmas occur nowhere in the project's texts are listed as warnings.
+    """
+    from qualcoder.codebook import load_codebook
+
+    book = _run(lambda: load_codebook(file))
+    top = len(book.children(None))
+    console.print(f"{file}: codebook {book.id!r}, {len(book.codes)} codes ({top} themes), version {book.version}.")
+    if project is not None:
+        missing = _run(lambda: _open(project).unmatched_terms(book))
+        for term in missing:
+            console.print(f"[yellow]{term}: its lemmas occur nowhere in the project's texts.[/yellow]")
+        console.print(f"{len(missing)} term(s) never found in {project}.")
+
+
+@codebook_app.command("load")
+def codebook_load(
+    file: Annotated[Path, typer.Argument(help="A codebook YAML file.")],
+    project: ProjectOption = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Keep human codings of dropped codes under their old id.")]
+    = False,
+    merge: Annotated[list[str] | None, typer.Option("--merge", help="OLD=NEW: move codings of a dropped code.")]
+    = None,
+) -> None:
+    """Make a codebook the project's codebook; refuses to drop codes that carry human codings."""
+    pairs = dict(item.split("=", 1) for item in merge or [] if "=" in item)
+    change = _run(lambda: _open(project).load_codebook(file, force=force, merge=pairs))
+    console.print(f"Loaded codebook version {change.version} (before: {change.previous_version or 'none'}); "
+                  f"{len(change.added)} codes added, {len(change.removed)} removed, {len(change.changed)} with "
+                  f"changed rules.")
+    for code, count in change.orphaned.items():
+        console.print(f"[yellow]{count} human coding(s) keep the removed code {code!r}.[/yellow]")
+
+
+@codebook_app.command("show")
+def codebook_show(project: ProjectOption = Path("."),
+                  language: Annotated[str, typer.Option(help="fr or en labels.")] = "fr") -> None:
+    """The code tree with labels, colours and how many codings each code has."""
+    p = _open(project)
+    book = _run(p.codebook)
+    counts = p.codings_df().groupby("code").size().to_dict()
+    table = Table(title=f"{book.id} (version {book.version})")
+    for column in ("code", "label", "codings"):
+        table.add_column(column)
+
+    def add(code, depth: int) -> None:
+        table.add_row("  " * depth + code.id, f"[{code.color}]■[/] {code.label.get(language, '')}",
+                      str(counts.get(code.id, 0)))
+        for child in book.children(code.id):
+            add(child, depth + 1)
+
+    for top in book.children(None):
+        add(top, 0)
+    console.print(table)
+
+
+@codebook_app.command("export")
+def codebook_export(
+    project: ProjectOption = Path("."),
+    format: Annotated[str, typer.Option("--format", help="yaml or md.")] = "yaml",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: print).")] = None,
+    language: Annotated[str, typer.Option(help="Language of the Markdown document.")] = "fr",
+) -> None:
+    """Export the project's codebook as YAML or as a readable Markdown document."""
+    from qualcoder.codebook import to_markdown, to_yaml
+
+    book = _run(_open(project).codebook)
+    if format not in ("yaml", "md"):
+        errors.print("[Q507] --format: use yaml or md.")
+        raise typer.Exit(code=2)
+    text = to_yaml(book) if format == "yaml" else to_markdown(book, language)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}.")
+    else:
+        sys.stdout.write(text)
+
+
+@code_app.command("add")
+def code_add(
+    code: Annotated[str, typer.Option("--code", help="The code id.")],
+    coder: CoderOption,
+    segment: Annotated[int | None, typer.Option("--segment", help="Code this whole segment.")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Document id or name, for a span.")] = None,
+    start: Annotated[int | None, typer.Option("--start", help="First character of the span.")] = None,
+    end: Annotated[int | None, typer.Option("--end", help="Character after the span.")] = None,
+    memo: Annotated[str | None, typer.Option("--memo", help="A memo on this coding.")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Apply a code to a segment or to a span of a document."""
+    key = int(doc) if doc and doc.isdigit() else doc
+    coding_id = _run(lambda: _open(project).add_coding(code, coder, segment=segment, doc=key, start=start,
+                                                       end=end, memo=memo))
+    console.print(f"Coding {coding_id} added.")
+
+
+@code_app.command("remove")
+def code_remove(coding_id: Annotated[int, typer.Argument(help="The coding id.")],
+                project: ProjectOption = Path(".")) -> None:
+    """Remove a coding."""
+    _run(lambda: _open(project).remove_coding(coding_id))
+    console.print(f"Coding {coding_id} removed.")
+
+
+@code_app.command("list")
+def code_list(
+    project: ProjectOption = Path("."),
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Only this code.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="manual, rules, model or import.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="applied, suggested, accepted, rejected.")] = None,
+    csv: CsvOption = False,
+) -> None:
+    """List codings with their document, offsets, code, coder, source and text."""
+    frame = _run(lambda: _open(project).codings_df(coder=coder, code=code, source=source, status=status))
+    if not csv:
+        frame = frame[["coding_id", "doc", "start", "end", "code", "coder", "source", "status", "text"]].copy()
+        frame["text"] = frame["text"].map(lambda t: t if len(t) <= 70 else t[:69] + "…")
+    _print_frame(frame, csv)
+
+
+@code_app.command("accept")
+def code_accept(coding_id: Annotated[int, typer.Argument(help="The suggestion's coding id.")], coder: CoderOption,
+                project: ProjectOption = Path(".")) -> None:
+    """Accept a suggestion (recorded with your name)."""
+    _run(lambda: _open(project).accept_suggestion(coding_id, coder))
+    console.print(f"Suggestion {coding_id} accepted by {coder}.")
+
+
+@code_app.command("reject")
+def code_reject(coding_id: Annotated[int, typer.Argument(help="The suggestion's coding id.")], coder: CoderOption,
+                project: ProjectOption = Path(".")) -> None:
+    """Reject a suggestion (recorded with your name)."""
+    _run(lambda: _open(project).reject_suggestion(coding_id, coder))
+    console.print(f"Suggestion {coding_id} rejected by {coder}.")
+
+
+@code_app.command("memo")
+def code_memo(
+    target: Annotated[str, typer.Argument(help="code, document or coding.")],
+    target_id: Annotated[str, typer.Argument(help="The code id, document name or coding id.")],
+    text: Annotated[str, typer.Option("--text", help="The memo.")],
+    coder: CoderOption,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Write a memo on a code, a document or a coding."""
+    memo_id = _run(lambda: _open(project).add_memo(target, target_id, coder, text))
+    console.print(f"Memo {memo_id} saved.")
+
+
+@app.command()
+def autocode(
+    project: ProjectOption = Path("."),
+    codes: Annotated[list[str] | None, typer.Option("--codes", help="Only these codes (repeat the option).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be coded; store nothing.")] = False,
+    all_codes: Annotated[bool, typer.Option("--all", help="Redo every code, not only new or changed ones.")]
+    = False,
+    csv: CsvOption = False,
+) -> None:
+    """Code segments with the codebook's patterns (lemmas, phrases, regexes, proximity), without re-parsing.
+
+    Only new codes and codes whose rules changed are redone, unless --codes or --all; their previous rule
+    codings are replaced. Manual and imported codings are never touched.
+    """
+    p = _open(project)
+    with _bar() as progress:
+        report = _run(lambda: p.autocode(codes=codes, dry_run=dry_run, everything=all_codes, progress=progress))
+    if csv:
+        _print_frame(report.codings, True)
+        return
+    verb = "would code" if dry_run else "coded"
+    console.print(f"{len(report.codes_run)} code(s) run; {verb} {len(report.codings)} (segment, code) pairs.")
+    if report.codes_run:
+        _print_frame(report.counts(), False, "Segments per code")
+    if report.unmatched_terms:
+        console.print(f"[yellow]{len(report.unmatched_terms)} term(s) matched nowhere (check their lemmas): "
+                      f"{', '.join(report.unmatched_terms[:12])}{' …' if len(report.unmatched_terms) > 12 else ''}"
+                      "[/yellow]")
+
+
+@app.command()
+def train(
+    project: ProjectOption = Path("."),
+    coders: Annotated[list[str] | None, typer.Option("--coders", help="Learn from these coders only.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random state (fixed: same data, same model).")] = 0,
+    embeddings: Annotated[str | None, typer.Option("--embeddings", help="Add sentence embeddings: minilm or "
+                                                   "a local model folder.")] = None,
+) -> None:
+    """Fit the code classifier (TF-IDF of lemmas, calibrated one-vs-rest logistic regression) on human codings."""
+    info = _run(lambda: _open(project).train(coders=coders, random_state=seed, embeddings=embeddings))
+    console.print(f"Trained on {info['segments']} segments for {len(info['codes'])} codes "
+                  f"(codebook {info['codebook_version']}); model in models/classifier.joblib.")
+    if info["skipped_codes"]:
+        console.print(f"[yellow]Too few examples (< 6) to learn: {', '.join(info['skipped_codes'])}[/yellow]")
+
+
+@app.command()
+def suggest(
+    project: ProjectOption = Path("."),
+    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Store suggestions at or above.")] = 0.5,
+    uncertain: Annotated[int | None, typer.Option("--uncertain", help="List the N least certain segments.")] = None,
+    csv: CsvOption = False,
+) -> None:
+    """Store the model's suggestions for coders to accept or reject, or list the least certain segments."""
+    p = _open(project)
+    if uncertain:
+        frame = _run(lambda: p.uncertain_segments(uncertain))
+        if not csv:
+            frame["text"] = frame["text"].map(lambda t: t if len(t) <= 80 else t[:79] + "…")
+        _print_frame(frame, csv, None if csv else "Code these next")
+        return
+    count = _run(lambda: p.suggest(min_confidence=min_confidence))
+    console.print(f"{count} suggestion(s) stored; review them with `qualcoder code list --status suggested`.")
+
+
+@app.command()
+def evaluate(
+    project: ProjectOption = Path("."),
+    coders: Annotated[list[str] | None, typer.Option("--coders", help="Human codings of these coders only.")]
+    = None,
+    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by document).")] = 5,
+    embeddings: Annotated[str | None, typer.Option("--embeddings", help="Evaluate the model with embeddings "
+                                                   "(minilm or a local model folder).")] = None,
+    csv: CsvOption = False,
+) -> None:
+    """Per-code precision, recall and F1 of the rules and of the model against human codings."""
+    frame = _run(lambda: _open(project).evaluate(coders=coders, folds=folds, embeddings=embeddings))
+    _print_frame(frame, csv, None if csv else "Rules and model against human codings")
+
+
+agreement_app = typer.Typer(help="Inter-coder agreement, disagreements and adjudication.")
+app.add_typer(agreement_app, name="agreement")
+CodersOption = Annotated[str, typer.Option("--coders", help="Coders to compare, comma-separated: coder_a,coder_b.")]
+
+
+def _names(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+@agreement_app.callback(invoke_without_command=True)
+def agreement(
+    ctx: typer.Context,
+    coders: Annotated[str | None, typer.Option("--coders", help="Coders to compare: coder_a,coder_b[,...].")]
+    = None,
+    codes: Annotated[str | None, typer.Option("--codes", help="Only these codes, comma-separated.")] = None,
+    level: Annotated[str, typer.Option("--level", help="segment or character.")] = "segment",
+    by: Annotated[str, typer.Option("--by", help="code or document.")] = "code",
+    include_uncoded: Annotated[bool, typer.Option("--include-uncoded", help="Count text no coder coded.")]
+    = False,
+    variable: Annotated[str | None, typer.Option("--variable", help="An exclusive code group as one "
+                                                 "variable.")] = None,
+    project: ProjectOption = Path("."),
+    csv: CsvOption = False,
+) -> None:
+    """Percent agreement, Cohen's kappa, Fleiss' kappa and Krippendorff's alpha (95 % bootstrap CI)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not coders:
+        errors.print("[Q701] --coders: name the coders to compare. Example: --coders coder_a,coder_b.")
+        raise typer.Exit(code=2)
+    frame = _run(lambda: _open(project).agreement(_names(coders), _names(codes) or None, level, by,
+                                                  include_uncoded, variable))
+    if csv:
+        _print_frame(frame, True)
+        return
+    console.print(frame.attrs.get("scope", ""), highlight=False)
+    _print_frame(frame.round(3), False, "Agreement (α: Krippendorff 0.667 / 0.800 thresholds)")
+
+
+@agreement_app.command("disagreements")
+def agreement_disagreements(
+    coders: CodersOption,
+    codes: Annotated[str | None, typer.Option("--codes", help="Only these codes, comma-separated.")] = None,
+    project: ProjectOption = Path("."),
+    csv: CsvOption = False,
+) -> None:
+    """Each segment and code where the coders differ, with the text and who applied what."""
+    frame = _run(lambda: _open(project).disagreements(_names(coders), _names(codes) or None))
+    if not csv:
+        frame = frame.copy()
+        frame["text"] = frame["text"].map(lambda t: t if len(t) <= 70 else t[:69] + "…")
+    _print_frame(frame, csv)
+
+
+@agreement_app.command("resolve")
+def agreement_resolve(
+    coders: CodersOption,
+    coder: Annotated[str, typer.Option("--coder", help="Who decides (recorded).")],
+    segment: Annotated[int | None, typer.Option("--segment", help="The segment decided on.")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="The code decided on.")] = None,
+    keep: Annotated[str | None, typer.Option("--keep", help="A coder's name, both, or neither.")] = None,
+    agreed: Annotated[bool, typer.Option("--agreed", help="Take every code all coders applied.")] = False,
+    undo: Annotated[int | None, typer.Option("--undo", help="Undo a decision by its id.")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Build the `consensus` coder's codings from decisions; the coders' own codings never change."""
+    p = _open(project)
+    if undo is not None:
+        _run(lambda: p.undo_decision(undo))
+        console.print(f"Decision {undo} undone; its consensus codings are removed.")
+    elif agreed:
+        count = _run(lambda: p.resolve_agreed(_names(coders), coder))
+        console.print(f"{count} agreed (segment, code) pairs taken into the consensus.")
+    elif segment is not None and code and keep:
+        decision = _run(lambda: p.resolve(_names(coders), segment, code, keep, coder))
+        console.print(f"Decision {decision} recorded ({keep}).")
+    else:
+        errors.print("[Q701] resolve: give --segment, --code and --keep, or --agreed, or --undo ID.")
+        raise typer.Exit(code=2)
+
+
+@agreement_app.command("decisions")
+def agreement_decisions(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
+    """Every adjudication decision, with who decided and whether it was undone."""
+    frame = _run(_open(project).decisions_df)
+    _print_frame(frame, csv)
+
+
+topics_app = typer.Typer(help="Topic models with BERTopic: fit, list, show, runs, compare.", no_args_is_help=True)
+app.add_typer(topics_app, name="topics")
+RunOption = Annotated[str | None, typer.Option("--run", help="Run name (default: the latest).")]
+
+
+@topics_app.command("fit")
+def topics_fit(
+    project: ProjectOption = Path("."),
+    embeddings: Annotated[str, typer.Option("--embeddings", help="tfidf, minilm or a local model folder.")]
+    = "tfidf",
+    language: Annotated[str, typer.Option("--language", help="fr, en or all (default: each on its own).")]
+    = "auto",
+    clusterer: Annotated[str, typer.Option("--clusterer", help="hdbscan, kmeans or kmeans:K.")] = "auto",
+    min_topic_size: Annotated[int | None, typer.Option("--min-topic-size", help="HDBSCAN's smallest topic.")]
+    = None,
+    nr_topics: Annotated[str | None, typer.Option("--nr-topics", help="Merge down to N topics, or auto.")] = None,
+    guided: Annotated[bool, typer.Option("--guided", help="Seed topics with the codebook's patterns.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Random state of every block.")] = 0,
+    name: Annotated[str | None, typer.Option("--name", help="Name of the run.")] = None,
+) -> None:
+    """Fit BERTopic on the segments (per language unless --language all) and store the run."""
+    topics = int(nr_topics) if nr_topics and nr_topics.isdigit() else nr_topics
+    p = _open(project)
+    with _bar() as progress:
+        run = _run(lambda: p.fit_topics(embeddings, language, clusterer, min_topic_size, topics, guided, seed, name,
+                                        progress))
+    console.print(f"Run [bold]{run.name}[/bold] stored.")
+    for note in run.report["notes"]:
+        console.print(f"[yellow]{note}[/yellow]")
+    _print_frame(run.quality(), False, "Quality (BERTopic vs NMF on the same vectorizer)")
+    _print_frame(run.topics[["key", "label", "size"]], False, "Topics")
+
+
+@topics_app.command("list")
+def topics_list(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvOption = False) -> None:
+    """The topics of a run: label, top words, size and share."""
+    frame = _run(lambda: _open(project).topic_run(run)).topics.drop(columns=["words"])
+    _print_frame(frame, csv)
+
+
+@topics_app.command("show")
+def topics_show(
+    topic: Annotated[str, typer.Argument(help="Topic key, e.g. fr:3 (or 3 when one language).")],
+    project: ProjectOption = Path("."),
+    run: RunOption = None,
+    segments: Annotated[int, typer.Option("--segments", help="How many segments to show.")] = 5,
+) -> None:
+    """A topic's words, its codes and its most typical segments."""
+    found = _run(lambda: _open(project).topic_run(run))
+    key = topic if ":" in topic else f"{found.topics['language'].iloc[0]}:{topic}"
+    row = found.topics[found.topics["key"] == key]
+    if row.empty:
+        errors.print(f"[Q602] {topic}: no such topic in run {found.name}. List them with `qualcoder topics list`.")
+        raise typer.Exit(code=2)
+    console.print(f"[bold]{key}[/bold] {row.iloc[0]['label']} ({row.iloc[0]['size']} segments)")
+    console.print("Words: " + row.iloc[0]["top_words"])
+    codes = found.code_table()
+    _print_frame(codes[codes["key"] == key].head(8)[["code", "segments", "share_of_topic"]], False, "Codes")
+    members = found.assignments[found.assignments["key"] == key].sort_values("probability", ascending=False)
+    for member in members.head(segments).itertuples():
+        speaker = "" if pd.isna(member.speaker) else member.speaker
+        console.print(f"- [dim]{member.doc} · {speaker}[/dim] {member.text[:300]}")
+
+
+@topics_app.command("runs")
+def topics_runs(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
+    """Every stored run with its parameters."""
+    _print_frame(_run(_open(project).topic_runs_df), csv)
+
+
+@topics_app.command("compare")
+def topics_compare(
+    run_a: Annotated[str, typer.Argument(help="First run name.")],
+    run_b: Annotated[str, typer.Argument(help="Second run name.")],
+    project: ProjectOption = Path("."),
+    csv: CsvOption = False,
+) -> None:
+    """Match the topics of two runs (Jaccard of top words) and compare assignments (adjusted Rand index)."""
+    from qualcoder.topic_tables import compare_runs
+
+    p = _open(project)
+    frame, summary = _run(lambda: compare_runs(p.topic_run(run_a), p.topic_run(run_b)))
+    if not csv:
+        console.print(f"{summary['common_segments']} segments in both runs; adjusted Rand index "
+                      f"{summary['adjusted_rand']}.")
+    _print_frame(frame, csv)
+
+
+@topics_app.command("align")
+def topics_align(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvOption = False) -> None:
+    """Pair French and English topics through the codes their segments carry."""
+    _print_frame(_run(lambda: _open(project).topic_run(run)).aligned(), csv)
+
+
+@app.command("import-codings")
+def import_codings(
+    file: Annotated[Path, typer.Argument(help="CSV with file,start,end,code[,text][,coder][,memo].")],
+    coder: Annotated[str | None, typer.Option("--coder", help="Coder of rows without a coder column.")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Import codings anchored by file and character offsets; rows whose quoted text differs are reported."""
+    result = _run(lambda: _open(project).import_codings(file, coder))
+    console.print(f"Imported {result.imported} coding(s).")
+    for line in result.mismatched + result.skipped:
+        errors.print(f"[yellow]{line}[/yellow]", highlight=False)
+    if result.mismatched or result.skipped:
+        raise typer.Exit(code=1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,72 @@
+"""Adjudication: decisions on disagreements build the codings of a coder named ``consensus``.
+
+Decisions are recorded (who, when, which coders, what) and reversible; the original coders' codings are
+never changed. A new decision on the same segment and code replaces the previous one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qualcoder.agreement import AgreementError, build_units
+from qualcoder.coding.manual import coding_row
+
+CONSENSUS = "consensus"
+GENERAL = ("both", "neither")
+
+
+def _source_codings(codings: pd.DataFrame, coders: list[str], doc_id: int, start: int, end: int,
+                    code: str) -> pd.DataFrame:
+    """The coders' codings of ``code`` that overlap the segment."""
+    mine = codings[(codings["doc_id"] == doc_id) & (codings["code"] == code) & codings["coder"].isin(coders)]
+    return mine[(mine["start"] < end) & (mine["end"] > start)]
+
+
+def resolve(project, coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> int:
+    """Record a decision on one segment and code: keep one coder's coding, both, or neither."""
+    if keep not in (*coders, *GENERAL):
+        raise AgreementError(f"--keep {keep!r} is not one of the coders, both or neither", place="--keep",
+                             fix=f"Use one of {', '.join(coders)}, both, neither.")
+    segments, codings = project._agreement_inputs()
+    row = segments[segments["segment_id"] == segment_id]
+    if row.empty:
+        raise AgreementError(f"there is no segment {segment_id}", place="--segment",
+                             fix="List disagreements with `qualcoder agreement disagreements`.")
+    segment = row.iloc[0]
+    doc_id, start, end = int(segment.doc_id), int(segment.start), int(segment.end)
+    kept_coders = coders if keep == "both" else [] if keep == "neither" else [keep]
+    sources = _source_codings(codings, kept_coders, doc_id, start, end, code)
+    return _record(project, doc_id, start, end, code, keep, coders, decided_by, sources)
+
+
+def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
+    """Take into the consensus every (segment, code) on which all coders agree that the code applies."""
+    segments, codings = project._agreement_inputs()
+    units = build_units(segments, codings, coders, include_uncoded=False)
+    done = 0
+    for segment in units.segments.itertuples():
+        applied = [units.present[c].get(int(segment.segment_id), set()) for c in coders]
+        for code in sorted(set.intersection(*applied)):
+            sources = _source_codings(codings, coders[:1], int(segment.doc_id), int(segment.start),
+                                      int(segment.end), code)
+            _record(project, int(segment.doc_id), int(segment.start), int(segment.end), code, "agreed", coders,
+                    decided_by, sources)
+            done += 1
+    return done
+
+
+def _record(project, doc_id, start, end, code, decision, coders, decided_by, sources: pd.DataFrame) -> int:
+    text = project.repo.texts()[doc_id][1]
+    version = project.codebook().version
+    spans = sorted({(int(s), int(e)) for s, e in sources[["start", "end"]].itertuples(index=False)})
+    new = [coding_row(doc_id, text, s, e, code, CONSENSUS, source="manual", version=version,
+                      memo=f"consensus ({decision}) decided by {decided_by}") for s, e in spans]
+    decision_row = {"document_id": doc_id, "start": start, "end": end, "code": code, "decision": decision,
+                    "coders": ",".join(coders), "decided_by": decided_by}
+    return project.repo.record_decision(decision_row, new)
+
+
+def undo(project, decision_id: int) -> None:
+    if not project.repo.revert_decision(decision_id):
+        raise AgreementError(f"decision {decision_id} does not exist or was already undone", place="--undo",
+                             fix="List decisions with `qualcoder agreement decisions`.")

@@ -1,0 +1,186 @@
+"""Model-assisted coding: training data from human codings, train, suggest, uncertain segments, evaluate."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.base import clone
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+
+from qualcoder.coding import HUMAN_SOURCES
+from qualcoder.coding.classifier import CodeClassifier
+from qualcoder.coding.manual import coding_row
+from qualcoder.errors import QualcoderError
+from qualcoder.overlap import covered_segments
+from qualcoder.store.tables import CodingRow
+
+MODEL_CODER = "model"
+
+
+class ModelNotTrained(QualcoderError):
+    code = "Q510"
+
+
+class NotEnoughCodings(QualcoderError):
+    code = "Q511"
+
+
+def segment_lemmas(project, segments: pd.DataFrame) -> list[str]:
+    parses = project.repo.parses()
+    return [" ".join(parses[int(d)].lemmas_between(int(s), int(e))) if int(d) in parses else ""
+            for d, s, e in segments[["doc_id", "start", "end"]].itertuples(index=False)]
+
+
+def features(project, segments: pd.DataFrame) -> pd.DataFrame:
+    """What the classifier reads: each segment's lemmas and its text."""
+    return pd.DataFrame({"lemmas": segment_lemmas(project, segments), "text": segments["text"].tolist()})
+
+
+def embedding_cache(project) -> str:
+    return str(project.folder / "cache" / "embeddings")
+
+
+def human_codings(project, coders: list[str] | None = None) -> pd.DataFrame:
+    codings = project.repo.codings_frame()
+    human = codings[codings["source"].isin(HUMAN_SOURCES) | (codings["status"] == "accepted")]
+    return human[human["coder"].isin(coders)] if coders else human
+
+
+def label_segments(segments: pd.DataFrame, codings: pd.DataFrame) -> dict[int, set[str]]:
+    """segment_id -> codes of the codings that cover at least half of the segment."""
+    return covered_segments(segments, codings, "half_segment")
+
+
+def training_data(project, coders: list[str] | None = None):
+    """Segments covered by human codings, their lemmas, a 0/1 label matrix and the codes."""
+    segments = project.segments_df()
+    labels = label_segments(segments, human_codings(project, coders))
+    if not labels:
+        raise NotEnoughCodings("there are no human codings to learn from", place="project",
+                               fix="Code some segments (`qualcoder code add`) or import codings first.")
+    units = segments[segments["segment_id"].isin(labels)].reset_index(drop=True)
+    codes = sorted(set().union(*labels.values()))
+    matrix = np.array([[int(code in labels[int(sid)]) for code in codes] for sid in units["segment_id"]])
+    return units, features(project, units), matrix, codes
+
+
+def model_path(project) -> Path:
+    return project.folder / "models" / "classifier.joblib"
+
+
+def train(project, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
+    units, lemmas, matrix, codes = training_data(project, coders)
+    model = CodeClassifier(random_state=random_state, embeddings=embeddings,
+                           embedding_cache=embedding_cache(project) if embeddings else None)
+    try:
+        model.fit(lemmas, matrix, codes=codes)
+    except ValueError as exc:
+        raise NotEnoughCodings(str(exc), place="project", fix="Code more segments, at least 6 per code.") from exc
+    info = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "segments": len(units),
+            "codes": list(model.classes_), "skipped_codes": model.skipped_codes_, "coders": coders or "all human",
+            "codebook_version": project.codebook().version, "params": model.get_params(),
+            "scikit_learn": sklearn.__version__}
+    path = model_path(project)
+    path.parent.mkdir(exist_ok=True)
+    joblib.dump(model, path)
+    path.with_suffix(".json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    return info
+
+
+def load_model(project) -> CodeClassifier:
+    path = model_path(project)
+    if not path.is_file():
+        raise ModelNotTrained("no classifier has been trained in this project", place=path,
+                              fix="Run `qualcoder train` first.")
+    return joblib.load(path)
+
+
+def probabilities(project) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All segments and their probability per code (columns: the model's codes)."""
+    model = load_model(project)
+    segments = project.segments_df()
+    scores = pd.DataFrame(model.predict_proba(features(project, segments)), columns=model.classes_,
+                          index=segments.index)
+    return segments, scores
+
+
+def suggest(project, min_confidence: float = 0.5) -> int:
+    """Store suggestions (status ``suggested``) where no human coded that code; earlier open ones are replaced,
+    decisions (accepted / rejected) are kept and a rejected suggestion is not made again."""
+    segments, scores = probabilities(project)
+    human = label_segments(segments, human_codings(project))
+    decided = project.repo.codings_frame([CodingRow.source == "model", CodingRow.status != "suggested"])
+    refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
+    texts = project.repo.texts()
+    version = project.codebook().version
+    rows = []
+    for index, row in enumerate(segments.itertuples()):
+        for code in scores.columns:
+            p = float(scores.iat[index, scores.columns.get_loc(code)])
+            if p < min_confidence or code in human.get(int(row.segment_id), set()):
+                continue
+            if (row.doc_id, row.start, code) in refused:
+                continue
+            rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)][1], int(row.start), int(row.end), code,
+                                   MODEL_CODER, source="model", status="suggested", version=version,
+                                   confidence=round(p, 4)))
+    return project.repo.replace_codings([CodingRow.source == "model", CodingRow.status == "suggested"], rows)
+
+
+def uncertain(project, n: int = 10) -> pd.DataFrame:
+    """The ``n`` segments the model is least sure about (a probability closest to 0.5), not yet human-coded."""
+    segments, scores = probabilities(project)
+    coded = label_segments(segments, human_codings(project))
+    margin = (scores - 0.5).abs()
+    segments = segments.assign(uncertain_code=margin.idxmin(axis=1), probability=scores.to_numpy()[
+        np.arange(len(scores)), margin.to_numpy().argmin(axis=1)], margin=margin.min(axis=1))
+    segments = segments[~segments["segment_id"].isin(coded)]
+    columns = ["segment_id", "doc", "speaker", "uncertain_code", "probability", "text"]
+    return segments.sort_values(["margin", "segment_id"]).head(n)[columns].reset_index(drop=True)
+
+
+def evaluate(project, coders: list[str] | None = None, folds: int = 5, random_state: int = 0,
+             embeddings: str | None = None) -> pd.DataFrame:
+    """Per-code precision, recall and F1 of the rules and of the model against human codings.
+
+    The model is cross-validated with folds grouped by document (no document is in both training and test).
+    """
+    units, lemmas, matrix, codes = training_data(project, coders)
+    groups = units["doc_id"].to_numpy()
+    splits = min(folds, len(set(groups)))
+    predicted = np.zeros_like(matrix)
+    evaluated = np.zeros(len(codes), dtype=bool)
+    template = CodeClassifier(random_state=random_state, embeddings=embeddings,
+                              embedding_cache=embedding_cache(project) if embeddings else None)
+    for train_index, test_index in GroupKFold(n_splits=splits).split(lemmas, matrix, groups):
+        model = clone(template)
+        try:
+            model.fit(lemmas.iloc[train_index], matrix[train_index], codes=codes)
+        except ValueError:
+            continue
+        columns = [codes.index(c) for c in model.classes_]
+        predicted[np.ix_(test_index, columns)] = model.predict(lemmas.iloc[test_index])
+        evaluated[columns] = True
+    rules = project.autocode(dry_run=True, everything=True).codings
+    rule_labels = rules.groupby("segment_id")["code"].agg(set).to_dict()
+    rule_matrix = np.array([[int(code in rule_labels.get(int(sid), set())) for code in codes]
+                            for sid in units["segment_id"]])
+    rows = []
+    for index, code in enumerate(codes):
+        truth = matrix[:, index]
+        rp, rr, rf, _ = precision_recall_fscore_support(truth, rule_matrix[:, index], average="binary",
+                                                        zero_division=0)
+        mp, mr, mf, _ = precision_recall_fscore_support(truth, predicted[:, index], average="binary",
+                                                        zero_division=0)
+        rows.append({"code": code, "support": int(truth.sum()), "rules_precision": rp, "rules_recall": rr,
+                     "rules_f1": rf, "model_precision": mp if evaluated[index] else np.nan,
+                     "model_recall": mr if evaluated[index] else np.nan,
+                     "model_f1": mf if evaluated[index] else np.nan})
+    return pd.DataFrame(rows).round(3)

@@ -1,0 +1,67 @@
+"""``qualcoder.toml``: the project's name, database URL and language models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import tomli_w
+import tomllib
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from qualcoder.errors import InvalidConfig, ProjectNotFound
+
+CONFIG_NAME = "qualcoder.toml"
+DEFAULT_DATABASE = "sqlite:///project.db"
+DEFAULT_MODELS = {"fr": "fr_core_news_sm", "en": "auto"}
+
+
+@dataclass
+class ProjectConfig:
+    name: str
+    database: str = DEFAULT_DATABASE
+    models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
+    created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    def database_url(self, folder: Path) -> str:
+        """The URL with a relative SQLite path resolved against the project folder."""
+        url = make_url(self.database)
+        if url.drivername.startswith("sqlite") and url.database and not Path(url.database).is_absolute():
+            url = url.set(database=str((folder / url.database).resolve()))
+        return url.render_as_string(hide_password=False)
+
+
+def write_config(folder: Path, config: ProjectConfig) -> None:
+    document = {
+        "project": {"name": config.name, "created": config.created},
+        "database": {"url": config.database},
+        "nlp": config.models,
+    }
+    (folder / CONFIG_NAME).write_text(tomli_w.dumps(document), encoding="utf-8")
+
+
+def read_config(folder: Path) -> ProjectConfig:
+    path = folder / CONFIG_NAME
+    if not path.is_file():
+        raise ProjectNotFound(
+            f"no {CONFIG_NAME} here, so this is not a qualcoder project",
+            place=folder,
+            fix="Give the project folder with --project, or create one with `qualcoder init NAME`.",
+        )
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidConfig(f"the file is not valid TOML ({exc})", place=path,
+                            fix="Fix the line it names, or restore the file from a backup.") from exc
+    project = document.get("project", {})
+    database = document.get("database", {}).get("url", DEFAULT_DATABASE)
+    try:
+        make_url(database)
+    except ArgumentError as exc:
+        raise InvalidConfig(f"[database] url {database!r} is not a database URL", place=path,
+                            fix="Use sqlite:///project.db or postgresql://HOST/DATABASE.") from exc
+    models = {**DEFAULT_MODELS, **document.get("nlp", {})}
+    return ProjectConfig(name=project.get("name", folder.name), database=database, models=models,
+                         created=project.get("created", ""))

@@ -1,0 +1,1 @@
+"""Streamlit pages: thin views over ``Project``; no business logic here."""

@@ -1,0 +1,219 @@
+"""spaCy pipelines per language, built once; parses are cached in the store and reused by every coder.
+
+French uses ``fr_core_news_sm`` without parser and NER, with the senter on. English uses
+``en_core_web_sm`` when installed, else ``spacy.blank("en")`` with a sentencizer and the lookup
+lemmatizer of ``spacy-lookups-data``, looked up in lower case (the table is case-sensitive).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from qualcoder.errors import ModelNotInstalled, UnsupportedLanguage
+
+FRENCH_EXCLUDE = ["parser", "ner"]
+_FORMAT = b"QCP1"
+
+
+@dataclass(frozen=True)
+class Parse:
+    """Tokens (absolute character offsets, lower-cased lemmas) and sentences of one document."""
+
+    starts: list[int]
+    ends: list[int]
+    lemmas: list[str]
+    sentences: list[tuple[int, int]]
+
+    def to_bytes(self) -> bytes:
+        """Compact storage: offsets as 32-bit arrays, lemmas joined by a unit separator (fast to read back)."""
+        offsets = array("I", self.starts).tobytes() + array("I", self.ends).tobytes()
+        sentences = array("I", [x for pair in self.sentences for x in pair]).tobytes()
+        lemmas = "\x1f".join(self.lemmas).encode("utf-8")
+        header = array("I", [len(self.starts), len(self.sentences)]).tobytes()
+        return _FORMAT + zlib.compress(header + offsets + sentences + lemmas, 1)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Parse:
+        if not data.startswith(_FORMAT):
+            starts, ends, lemmas, sentences = json.loads(zlib.decompress(data))  # parses stored before 0.1
+            return cls(starts, ends, lemmas, [tuple(s) for s in sentences])
+        raw = zlib.decompress(data[len(_FORMAT):])
+        n_tokens, n_sentences = array("I", raw[:8])
+        cursor = 8
+        starts = array("I", raw[cursor : cursor + 4 * n_tokens]).tolist()
+        cursor += 4 * n_tokens
+        ends = array("I", raw[cursor : cursor + 4 * n_tokens]).tolist()
+        cursor += 4 * n_tokens
+        flat = array("I", raw[cursor : cursor + 8 * n_sentences]).tolist()
+        cursor += 8 * n_sentences
+        lemmas = raw[cursor:].decode("utf-8").split("\x1f") if n_tokens else []
+        return cls(starts, ends, lemmas, list(zip(flat[0::2], flat[1::2])))
+
+    def lemmas_between(self, start: int, end: int) -> list[str]:
+        from bisect import bisect_left
+
+        first = bisect_left(self.starts, start)
+        last = bisect_left(self.starts, end)
+        return self.lemmas[first:last]
+
+
+@Language.factory("qualcoder_lower_lookup_lemmatizer")
+def _make_lower_lookup(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    from spacy.lookups import load_lookups
+
+    table = load_lookups(nlp.lang, ["lemma_lookup"]).get_table("lemma_lookup")
+
+    def lemmatize(doc: Doc) -> Doc:
+        for token in doc:
+            lower = token.lower_
+            token.lemma_ = table.get(lower, lower)
+        return doc
+
+    return lemmatize
+
+
+def _load_package(name: str, language: str) -> Language:
+    if not spacy.util.is_package(name):
+        raise ModelNotInstalled(
+            f"the spaCy model {name!r} configured for {language!r} is not installed",
+            place="qualcoder.toml [nlp]",
+            fix=f"Install it with `pip install {name}`, or set `{language} = \"...\"` in qualcoder.toml.",
+        )
+    nlp = spacy.load(name, exclude=["parser", "ner"])
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    if not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
+        nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+def _blank_english() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("qualcoder_lower_lookup_lemmatizer")
+    return nlp
+
+
+@lru_cache(maxsize=8)
+def load_pipeline(language: str, model: str) -> Language:
+    """The pipeline for a language and a configured model name (``auto`` picks the default).
+
+    >>> load_pipeline("en", "auto").pipe_names
+    ['sentencizer', 'qualcoder_lower_lookup_lemmatizer']
+    """
+    if language not in ("fr", "en"):
+        raise UnsupportedLanguage(f"no pipeline for language {language!r}", place="documents",
+                                  fix="Set the document language to fr or en in metadata.csv.")
+    if model == "auto":
+        if language == "en":
+            return _load_package("en_core_web_sm", "en") if spacy.util.is_package("en_core_web_sm") else _blank_english()
+        model = "fr_core_news_sm"
+    if model == "blank":
+        return _blank_english() if language == "en" else _blank(language)
+    return _load_package(model, language)
+
+
+def _blank(language: str) -> Language:
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def pipeline_key(nlp: Language) -> str:
+    """Identifies a parse: model name, version and active components."""
+    meta = nlp.meta
+    return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}[{','.join(nlp.pipe_names)}]"
+
+
+def parse_blocks(
+    nlp: Language,
+    items: Iterable[tuple[int, list[tuple[int, str]]]],
+    *,
+    n_process: int = 1,
+    batch_size: int = 256,
+) -> Iterator[tuple[int, Parse]]:
+    """Parse documents given as ``(doc_id, [(block_start, block_text), ...])``; yield one Parse each.
+
+    Blocks are paragraphs inside turns, so no sentence crosses a turn or section boundary.
+    """
+    def stream():
+        for doc_id, blocks in items:
+            if not blocks:
+                yield "", (doc_id, 0, True, True)
+            for index, (start, text) in enumerate(blocks):
+                yield text, (doc_id, start, index == 0, index == len(blocks) - 1)
+
+    current: dict | None = None
+    for doc, (doc_id, offset, first, last) in nlp.pipe(stream(), as_tuples=True, n_process=n_process,
+                                                          batch_size=batch_size):
+        if first:
+            current = {"starts": [], "ends": [], "lemmas": [], "sentences": []}
+        _collect(doc, offset, current)
+        if last:
+            yield doc_id, Parse(current["starts"], current["ends"], current["lemmas"], current["sentences"])
+
+
+def parse_documents(
+    language: str,
+    model: str,
+    items: Iterable[tuple[int, list[tuple[int, str]]]],
+    *,
+    n_process: int = 1,
+    chunk_size: int = 8,
+) -> Iterator[tuple[int, Parse]]:
+    """Parse documents, in ``n_process`` worker processes when asked.
+
+    Workers return compact ``Parse`` objects rather than spaCy Docs, so the parent process does not
+    deserialise every Doc while the workers hold the cores (this is what ``nlp.pipe(n_process=...)`` does).
+    """
+    if n_process <= 1:
+        yield from parse_blocks(load_pipeline(language, model), items)
+        return
+    load_pipeline(language, model)  # loaded once here; forked workers inherit it
+    context = multiprocessing.get_context("fork")
+    chunks = ((language, model, chunk) for chunk in _chunked(items, chunk_size))
+    with context.Pool(n_process) as pool:
+        for parsed in pool.imap(_parse_chunk, chunks):
+            yield from parsed
+
+
+def _parse_chunk(job: tuple[str, str, list]) -> list[tuple[int, Parse]]:
+    language, model, items = job
+    return list(parse_blocks(load_pipeline(language, model), items))
+
+
+def _chunked(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _collect(doc: Doc, offset: int, into: dict) -> None:
+    for token in doc:
+        if token.is_space:
+            continue
+        into["starts"].append(offset + token.idx)
+        into["ends"].append(offset + token.idx + len(token.text))
+        into["lemmas"].append((token.lemma_ or token.text).lower())
+    for sentence in doc.sents:
+        text = sentence.text
+        lead = len(text) - len(text.lstrip())
+        start = offset + sentence.start_char + lead
+        end = offset + sentence.start_char + len(text.rstrip())
+        if end > start:
+            into["sentences"].append((start, end))

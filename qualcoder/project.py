@@ -1,0 +1,560 @@
+"""Project: a folder with ``qualcoder.toml`` and its store; every operation the CLI and explorer call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from qualcoder import ingest
+from qualcoder.codebook import Codebook, load_codebook
+from qualcoder.coding import manual
+from qualcoder.coding.codebooks import CodebookChange, active_codebook, load_into, require_code
+from qualcoder.config import CONFIG_NAME, ProjectConfig, read_config, write_config
+from qualcoder.errors import NotSegmented, ProjectExists, QualcoderError
+from qualcoder.ingest.metadata import DocumentMeta, SpeakerInfo, load_metadata, load_speakers, match_metadata
+from qualcoder.ingest.structure import default_role, same_person
+from qualcoder.models import Document, ImportFailure, ImportReport
+from qualcoder.nlp import load_pipeline, parse_documents, pipeline_key
+from qualcoder.segment import parse_blocks_of, parse_method, segment_document
+from qualcoder.store.database import make_engine, upgrade
+from qualcoder.store.repository import Repository
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
+
+SEGMENT_COLUMNS = ["segment_id", "doc_id", "doc", "type", "date", "speaker", "profession", "role", "organisation",
+                   "language", "section", "start", "end", "text"]
+
+
+class Project:
+    """A qualcoder project.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "my-study"
+    >>> p = Project.create(folder)
+    >>> (folder / "qualcoder.toml").is_file(), len(p.documents_df())
+    (True, 0)
+    """
+
+    def __init__(self, folder: Path, config: ProjectConfig):
+        self.folder = folder
+        self.config = config
+        self.engine = make_engine(config.database_url(folder))
+        self.backup = upgrade(self.engine)
+        self.repo = Repository(self.engine)
+
+    # opening -------------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, folder: str | Path, database: str | None = None, name: str | None = None) -> Project:
+        """Create a project folder with ``qualcoder.toml`` and an empty store (SQLite unless ``database``)."""
+        folder = Path(folder)
+        if (folder / CONFIG_NAME).exists():
+            raise ProjectExists("a project already exists here", place=folder,
+                                fix="Open it with --project, or choose another folder.")
+        config = ProjectConfig(name=name or folder.name)
+        if database:
+            config.database = database
+        folder.mkdir(parents=True, exist_ok=True)
+        write_config(folder, config)
+        try:
+            return cls(folder, config)
+        except QualcoderError:
+            (folder / CONFIG_NAME).unlink()
+            raise
+
+    @classmethod
+    def open(cls, folder: str | Path = ".") -> Project:
+        """Open an existing project; migrate its schema if needed (SQLite is backed up first)."""
+        folder = Path(folder)
+        return cls(folder, read_config(folder))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # import --------------------------------------------------------------------------------------
+    def import_files(
+        self,
+        paths: Sequence[str | Path],
+        meta: str | Path | None = None,
+        speakers: str | Path | None = None,
+        language: str | None = None,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import files and folders; each file in its own transaction. Failures are reported, not raised.
+
+        A folder's own ``metadata.csv`` and ``speakers.csv`` are used when ``meta``/``speakers`` are not given.
+        Errors in those CSV files stop the import before anything is written.
+        """
+        report = ImportReport()
+        meta_tables = self._metadata_tables(paths, meta)
+        speaker_infos = self._speaker_infos(paths, speakers)
+        if speaker_infos:
+            self.repo.upsert_speakers(speaker_infos)
+        known = self.repo.speakers()
+        files = ingest.collect_files(paths)
+        for done, (file, root) in enumerate(files, start=1):
+            name = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.name
+            try:
+                document_meta = _find_meta(meta_tables, file)
+                labels = [s for s in known if _speaker_applies(s.file, name)]
+                parsed = ingest.parse_file(file, name, document_meta, labels, language)
+                self._store(parsed, report)
+            except QualcoderError as error:
+                report.failures.append(ImportFailure(str(file), error.code, str(error)))
+            except Exception as error:  # an unforeseen reader failure must not stop the batch
+                message = f"[Q100] {file}: unexpected error while reading ({type(error).__name__}: {error})."
+                report.failures.append(ImportFailure(str(file), "Q100", message))
+            if progress:
+                progress("import", done, len(files))
+        return report
+
+    def _store(self, parsed, report: ImportReport) -> None:
+        fresh = []
+        for document in parsed:
+            existing = self.repo.duplicate_of(document.sha256)
+            if existing:
+                report.duplicates.append((document.name, existing))
+                continue
+            if self.repo.name_taken(document.name):
+                new_name = _free_name(document.name, self.repo.name_taken)
+                report.warnings.append(f"{document.name} differs from the document of that name already in the "
+                                       f"project; imported as {new_name}")
+                document = _renamed(document, new_name)
+            fresh.append(document)
+        if fresh:
+            self.repo.add_documents(fresh)
+            report.added.extend(d.name for d in fresh)
+
+    def _metadata_tables(self, paths, meta) -> list[tuple[Path, dict[str, DocumentMeta]]]:
+        if meta:
+            return [(Path(meta).parent, load_metadata(meta))]
+        tables = []
+        for path in map(Path, paths):
+            if path.is_dir() and (path / "metadata.csv").is_file():
+                tables.append((path, load_metadata(path / "metadata.csv")))
+        return tables
+
+    def _speaker_infos(self, paths, speakers) -> list[SpeakerInfo]:
+        if speakers:
+            return load_speakers(speakers)
+        infos = []
+        for path in map(Path, paths):
+            if path.is_dir() and (path / "speakers.csv").is_file():
+                infos.extend(load_speakers(path / "speakers.csv"))
+        return infos
+
+    def import_speakers(self, path: str | Path) -> int:
+        """Add or update speaker roles and attributes from a speakers CSV."""
+        return self.repo.upsert_speakers(load_speakers(path))
+
+    # segmentation --------------------------------------------------------------------------------
+    def segment(self, by: str = "sentence", n_process: int = 1, progress: Progress | None = None) -> int:
+        """Replace the segmentation; parse (once) the documents not parsed with the current pipelines.
+
+        Returns the number of segments.
+        """
+        method = parse_method(by)
+        texts = self.repo.texts()
+        turns = self.repo.turns()
+        self.ensure_parses(texts, turns, n_process=n_process, progress=progress)
+        parses = self.repo.parses()
+        rows = []
+        for doc_id in sorted(texts):
+            _, text = texts[doc_id]
+            for position, span in enumerate(segment_document(text, turns.get(doc_id, []), parses.get(doc_id),
+                                                             method)):
+                rows.append({"document_id": doc_id, "position": position, "start": span.start, "end": span.end,
+                             "speaker": span.speaker, "section": span.section, "turn": span.turn})
+        return self.repo.replace_segments(str(method), rows)
+
+    def ensure_parses(self, texts=None, turns=None, n_process: int = 1, progress: Progress | None = None) -> int:
+        """Parse every document whose cached parse is missing or from another pipeline; return how many."""
+        texts = self.repo.texts() if texts is None else texts
+        turns = self.repo.turns() if turns is None else turns
+        stored = self.repo.parse_pipelines()
+        todo: dict[str, list[int]] = {}
+        keys = {}
+        for doc_id, (language, _) in sorted(texts.items()):
+            if language not in keys:
+                keys[language] = pipeline_key(self.nlp(language))
+            if stored.get(doc_id) != keys[language]:
+                todo.setdefault(language, []).append(doc_id)
+        total, done = sum(len(ids) for ids in todo.values()), 0
+        for language, doc_ids in todo.items():
+            model = self.config.models.get(language, "auto")
+            items = ((doc_id, parse_blocks_of(texts[doc_id][1], turns.get(doc_id, []))) for doc_id in doc_ids)
+            batch = []
+            for doc_id, parse in parse_documents(language, model, items, n_process=n_process):
+                batch.append((doc_id, keys[language], parse))
+                done += 1
+                if len(batch) >= 50:
+                    self.repo.save_parses(batch)
+                    batch = []
+                if progress:
+                    progress("parse", done, total)
+            self.repo.save_parses(batch)
+        return total
+
+    def nlp(self, language: str):
+        """The spaCy pipeline this project uses for a language (loaded once per process)."""
+        return load_pipeline(language, self.config.models.get(language, "auto"))
+
+    # tables --------------------------------------------------------------------------------------
+    def document(self, key: int | str) -> Document:
+        return self.repo.document(key)
+
+    def documents_df(self, with_text: bool = True) -> pd.DataFrame:
+        """One row per document: doc_id, name, type, language, date, its attributes as columns, text."""
+        frame = self.repo.documents_frame(with_text=with_text)
+        attributes = pd.json_normalize(frame["attributes"].tolist(), max_level=0) if len(frame) else pd.DataFrame()
+        attributes = attributes.drop(columns=[c for c in attributes.columns if c in frame.columns], errors="ignore")
+        frame = pd.concat([frame.drop(columns=["attributes"]), attributes.set_index(frame.index)], axis=1)
+        if with_text:
+            frame["n_words"] = frame["text"].str.split().str.len()
+            frame = frame[[c for c in frame.columns if c != "text"] + ["text"]]
+        return frame
+
+    def speakers_df(self) -> pd.DataFrame:
+        """One row per (document, speaker label): role, profession, organisation, number of turns."""
+        turns = self.repo.turns_frame().dropna(subset=["speaker"])
+        counts = turns.groupby(["doc_id", "speaker"]).size().rename("turns").reset_index()
+        resolved = self._resolve_speakers(counts[["doc_id", "speaker"]].itertuples(index=False))
+        return counts.merge(resolved, on=["doc_id", "speaker"], how="left")
+
+    def _resolve_speakers(self, pairs: Iterable[tuple[int, str]]) -> pd.DataFrame:
+        documents = {row.doc_id: row for row in self.repo.documents_frame(with_text=False).itertuples()}
+        infos = self.repo.speakers()
+        rows = []
+        for doc_id, label in pairs:
+            document = documents[doc_id]
+            info = _speaker_info(infos, label, document.name)
+            profession = info.profession if info else _attendee_profession(document.attributes, label)
+            role = (info.role if info and info.role else None) or default_role(label, document.type)
+            rows.append({"doc_id": doc_id, "speaker": label, "role": role, "profession": profession,
+                         "organisation": info.organisation if info else None})
+        return pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
+
+    def segments_df(self, with_text: bool = True) -> pd.DataFrame:
+        """One row per segment with its document, speaker, profession, role, language, offsets and text."""
+        segments = self.repo.segments_frame()
+        documents = self.repo.documents_frame(with_text=with_text)
+        docs = documents.rename(columns={"name": "doc"})[
+            ["doc_id", "doc", "type", "date", "language"] + (["text"] if with_text else [])
+        ]
+        frame = segments.merge(docs.rename(columns={"text": "_doc_text"}), on="doc_id", how="left")
+        frame = frame.merge(self.repo.sections_frame(), on=["doc_id", "section_index"], how="left")
+        pairs = frame[["doc_id", "speaker"]].dropna().drop_duplicates()
+        frame = frame.merge(self._resolve_speakers(pairs.itertuples(index=False)), on=["doc_id", "speaker"],
+                            how="left")
+        if with_text:
+            frame["text"] = [t[s:e] for t, s, e in zip(frame["_doc_text"], frame["start"], frame["end"])]
+        columns = [c for c in SEGMENT_COLUMNS if c in frame.columns or (c == "text" and with_text)]
+        return frame[columns + ["position", "turn"]].reset_index(drop=True)
+
+    # codebook and manual coding ---------------------------------------------------------------
+    def load_codebook(self, path: str | Path, force: bool = False, merge: dict[str, str] | None = None
+                      ) -> CodebookChange:
+        """Make a YAML codebook the project's codebook (human codings are never lost silently)."""
+        return load_into(self.repo, load_codebook(path), force=force, merge=merge)
+
+    def codebook(self) -> Codebook:
+        """The project's current codebook."""
+        return active_codebook(self.repo)
+
+    def add_coding(self, code: str, coder: str, *, segment: int | None = None, doc: int | str | None = None,
+                   start: int | None = None, end: int | None = None, memo: str | None = None) -> int:
+        """Code a whole segment (``segment=ID``) or a span (``doc``, ``start``, ``end``); returns the coding id.
+
+        >>> # p.add_coding("territoire.defense", "alice", segment=12, memo="defends the GP's role")
+        """
+        book = self.codebook()
+        require_code(book, code)
+        if segment is not None:
+            row = self.repo.segments_frame().set_index("segment_id")
+            if segment not in row.index:
+                raise manual.InvalidCoding(f"there is no segment {segment}", place="--segment",
+                                           fix="List segments with `qualcoder segments`.")
+            doc, start, end = int(row.loc[segment, "doc_id"]), int(row.loc[segment, "start"]), int(
+                row.loc[segment, "end"])
+        if doc is None or start is None or end is None:
+            raise manual.InvalidCoding("say what to code", place="code add",
+                                       fix="Give --segment ID, or --doc, --start and --end.")
+        document = self.document(doc)
+        manual.check_span(document.text, start, end, document.name)
+        row = manual.coding_row(document.id, document.text, start, end, code, coder, source="manual",
+                                version=book.version, memo=memo)
+        return self.repo.add_codings([row])[0]
+
+    def remove_coding(self, coding_id: int) -> None:
+        from qualcoder.store.tables import CodingRow
+
+        if not self.repo.delete_codings([CodingRow.id == coding_id]):
+            raise manual.InvalidCoding(f"there is no coding {coding_id}", place="--id",
+                                       fix="List codings with `qualcoder code list`.")
+
+    def accept_suggestion(self, coding_id: int, coder: str) -> None:
+        manual.decide(self.repo, coding_id, coder, accept=True)
+
+    def reject_suggestion(self, coding_id: int, coder: str) -> None:
+        manual.decide(self.repo, coding_id, coder, accept=False)
+
+    def add_memo(self, target: str, target_id: str | int, coder: str, text: str) -> int:
+        """A memo on a ``code``, a ``document`` or a ``coding``."""
+        return manual.add_memo(self.repo, target, str(target_id), coder, text)
+
+    def memos_df(self) -> pd.DataFrame:
+        return self.repo.memos_frame()
+
+    def import_codings(self, path: str | Path, coder: str | None = None) -> manual.CodingsImport:
+        """Import codings anchored by file and offsets; rows whose quoted text differs are reported."""
+        return manual.import_codings(self.repo, self.codebook(), path, coder)
+
+    def autocode(self, codes: list[str] | None = None, dry_run: bool = False, everything: bool = False,
+                 progress: Progress | None = None):
+        """Code segments with the codebook's rules (stored lemmas, no re-parse); returns an AutocodeReport.
+
+        Without ``codes`` only new codes and codes whose rules changed since their last run are redone
+        (``everything=True`` redoes all). Their previous rule codings are replaced; human codings are untouched.
+        """
+        from qualcoder.coding.autocode import autocode
+
+        return autocode(self, codes=codes, dry_run=dry_run, everything=everything, progress=progress)
+
+    def unmatched_terms(self, book: Codebook | None = None) -> list[str]:
+        """Pattern terms whose lemmas occur nowhere in this project's texts (a codebook lint)."""
+        from qualcoder.coding.autocode import unmatched_terms
+
+        return unmatched_terms(self, book or self.codebook())
+
+    def train(self, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
+        """Fit the code classifier on human codings (manual, imported, accepted); saved in ``models/``.
+
+        ``embeddings="minilm"`` (or a local model folder) adds sentence embeddings to the TF-IDF features.
+        """
+        from qualcoder.coding import suggest
+
+        return suggest.train(self, coders=coders, random_state=random_state, embeddings=embeddings)
+
+    def suggest(self, min_confidence: float = 0.5) -> int:
+        """Store the model's suggestions at or above ``min_confidence``; returns how many."""
+        from qualcoder.coding import suggest
+
+        return suggest.suggest(self, min_confidence=min_confidence)
+
+    def uncertain_segments(self, n: int = 10) -> pd.DataFrame:
+        """The segments the model is least sure about: code these next (active learning)."""
+        from qualcoder.coding import suggest
+
+        return suggest.uncertain(self, n)
+
+    def evaluate(self, coders: list[str] | None = None, folds: int = 5, embeddings: str | None = None
+                 ) -> pd.DataFrame:
+        """Per-code precision/recall/F1 of rules and model against human codings (grouped cross-validation)."""
+        from qualcoder.coding import suggest
+
+        return suggest.evaluate(self, coders=coders, folds=folds, embeddings=embeddings)
+
+    # agreement ---------------------------------------------------------------------------------
+    def agreement(self, coders: list[str], codes: list[str] | None = None, level: str = "segment",
+                  by: str = "code", include_uncoded: bool = False, variable: str | None = None,
+                  replicates: int = 1000) -> pd.DataFrame:
+        """Reliability figures per code (or document) and overall; ``variable`` takes an exclusive code group.
+
+        The returned frame's ``attrs["scope"]`` states which text counted.
+        """
+        from qualcoder import agreement
+
+        segments, codings = self._agreement_inputs()
+        book = self.codebook()
+        if variable is not None:
+            group = book.code(variable) if variable in {c.id for c in book.codes} else None
+            if group is None or not group.exclusive:
+                raise agreement.AgreementError(f"{variable!r} is not an exclusive code group", place="--variable",
+                                               fix="Name a code with `exclusive: true` in the codebook.")
+            values = [c.id for c in book.children(variable)]
+            return agreement.variable_table(segments, codings, coders, variable, values, include_uncoded,
+                                            replicates)
+        codes = codes or [c.id for c in book.codes]
+        for code in codes:
+            require_code(book, code)
+        texts = {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+        return agreement.agreement_table(segments, codings, texts, coders, codes, level, by, include_uncoded,
+                                         replicates)
+
+    def disagreements(self, coders: list[str], codes: list[str] | None = None) -> pd.DataFrame:
+        """Each (segment, code) where the coders differ: the text and who applied the code and who did not."""
+        from qualcoder import agreement
+
+        segments, codings = self._agreement_inputs()
+        units = agreement.build_units(segments, codings, coders, include_uncoded=False)
+        wanted = set(codes) if codes else None
+        rows = []
+        for row in units.segments.itertuples():
+            applied = {c: units.present[c].get(int(row.segment_id), set()) for c in coders}
+            for code in sorted(set().union(*applied.values())):
+                if wanted is not None and code not in wanted:
+                    continue
+                yes = [c for c in coders if code in applied[c]]
+                if len(yes) < len(coders):
+                    rows.append({"segment_id": int(row.segment_id), "doc": row.doc, "start": int(row.start),
+                                 "end": int(row.end), "code": code, "applied_by": ", ".join(yes),
+                                 "not_by": ", ".join(c for c in coders if c not in yes), "text": row.text})
+        return pd.DataFrame(rows, columns=["segment_id", "doc", "start", "end", "code", "applied_by", "not_by",
+                                           "text"])
+
+    def resolve(self, coders: list[str], segment: int, code: str, keep: str, decided_by: str) -> int:
+        """Decide a disagreement: ``keep`` a coder's name, ``both`` or ``neither``; returns the decision id.
+
+        The decision builds the codings of the coder ``consensus`` and never changes the coders' own codings.
+        """
+        from qualcoder.coding import adjudicate
+
+        return adjudicate.resolve(self, coders, segment, code, keep, decided_by)
+
+    def resolve_agreed(self, coders: list[str], decided_by: str) -> int:
+        """Copy into the consensus every (segment, code) the coders all applied; returns how many."""
+        from qualcoder.coding import adjudicate
+
+        return adjudicate.resolve_agreed(self, coders, decided_by)
+
+    def undo_decision(self, decision_id: int) -> None:
+        from qualcoder.coding import adjudicate
+
+        adjudicate.undo(self, decision_id)
+
+    def decisions_df(self) -> pd.DataFrame:
+        """Every adjudication decision, undone ones included (``reverted_at``)."""
+        frame = self.repo.decisions_frame().rename(columns={"id": "decision_id", "document_id": "doc_id"})
+        names = self.repo.documents_frame(with_text=False)[["doc_id", "name"]].rename(columns={"name": "doc"})
+        return frame.merge(names, on="doc_id", how="left")
+
+    # topics ------------------------------------------------------------------------------------
+    def fit_topics(self, embeddings: str = "tfidf", language: str = "auto", clusterer: str = "auto",
+                   min_topic_size: int | None = None, nr_topics: int | str | None = None, guided: bool = False,
+                   seed: int = 0, name: str | None = None, progress: Progress | None = None):
+        """Fit BERTopic (per language by default), store the run and return it as a ``TopicRun``.
+
+        >>> # run = p.fit_topics(embeddings="minilm", clusterer="kmeans:12"); run.topics; run.code_table()
+        """
+        from qualcoder.topic_tables import TopicRun
+        from qualcoder.topics import TopicOptions, fit_topics
+
+        options = TopicOptions(embeddings, language, clusterer, min_topic_size, nr_topics, guided, seed, name)
+        return TopicRun(self, fit_topics(self, options, progress))
+
+    def topic_run(self, name: str | None = None):
+        """A stored topic run by name (the latest when ``name`` is None)."""
+        from qualcoder.topic_tables import TopicRun
+        from qualcoder.topics import TopicError
+
+        runs = self.repo.topic_runs_frame()
+        if runs.empty:
+            raise TopicError("no topic model has been fitted", place="project", fix="Run `qualcoder topics fit`.")
+        found = runs if name is None else runs[runs["name"] == name]
+        if found.empty:
+            raise TopicError(f"no topic run named {name!r}", place="--run", fix="List runs: `qualcoder topics runs`.")
+        return TopicRun(self, int(found.iloc[-1]["id"]))
+
+    def topic_runs_df(self) -> pd.DataFrame:
+        runs = self.repo.topic_runs_frame()
+        rows = []
+        for row in runs.itertuples():
+            groups = row.report.get("groups", {})
+            rows.append({"name": row.name, "created_at": row.created_at, "segmentation": row.segmentation,
+                         "embeddings": row.params.get("embeddings"), "language": row.params.get("language"),
+                         "clusterer": ", ".join(f"{k}: {g['blocks']['clusterer']}" for k, g in groups.items()),
+                         "topics": ", ".join(f"{k}: {g['quality']['topics']}" for k, g in groups.items()),
+                         "seed": row.params.get("seed")})
+        return pd.DataFrame(rows)
+
+    def _agreement_inputs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        segments = self.segments_df()
+        if segments.empty:
+            raise NotSegmented("the project has no segments", place="project",
+                               fix="Run `qualcoder segment` first.")
+        codings = self.codings_df()
+        codings = codings[codings["status"].isin(["applied", "accepted"]) & (codings["coder"] != "consensus")]
+        return segments[["segment_id", "doc_id", "doc", "start", "end", "text"]], codings
+
+    def codings_df(self, coder: str | None = None, code: str | None = None, source: str | None = None,
+                   status: str | None = None) -> pd.DataFrame:
+        """One row per coding: document, offsets, code and its labels, coder, source, status, confidence, text."""
+        from qualcoder.store.tables import CodingRow
+
+        filters = [CodingRow.coder == coder] if coder else []
+        filters += [CodingRow.code == code] if code else []
+        filters += [CodingRow.source == source] if source else []
+        filters += [CodingRow.status == status] if status else []
+        frame = self.repo.codings_frame(filters).rename(columns={"id": "coding_id", "document_id": "doc_id",
+                                                                  "snippet": "text"})
+        names = self.repo.documents_frame(with_text=False)[["doc_id", "name"]].rename(columns={"name": "doc"})
+        frame = frame.merge(names, on="doc_id", how="left")
+        labels = {}
+        if self.repo.active_codebook():
+            labels = {c.id: c.label for c in self.codebook().codes}
+        frame["label_fr"] = frame["code"].map(lambda c: labels.get(c, {}).get("fr"))
+        frame["label_en"] = frame["code"].map(lambda c: labels.get(c, {}).get("en"))
+        order = ["coding_id", "doc_id", "doc", "start", "end", "code", "label_fr", "label_en", "coder", "source",
+                 "status", "confidence", "pattern", "memo", "codebook_version", "decided_by", "adjudication_id",
+                 "created_at", "text"]
+        return frame[order]
+
+    def status(self) -> dict[str, pd.DataFrame | dict]:
+        """Counts for ``qualcoder status``: documents by type and language, speakers by profession."""
+        documents = self.documents_df()
+        by_type = (documents.groupby(["type", "language"]).agg(documents=("doc_id", "size"),
+                                                                words=("n_words", "sum")).reset_index()
+                   if len(documents) else pd.DataFrame(columns=["type", "language", "documents", "words"]))
+        speakers = self.speakers_df()
+        by_profession = (speakers.fillna({"profession": "(unknown)"}).groupby("profession")
+                         .agg(speakers=("speaker", "nunique"), turns=("turns", "sum")).reset_index()
+                         .sort_values("turns", ascending=False)
+                         if len(speakers) else pd.DataFrame(columns=["profession", "speakers", "turns"]))
+        totals = {**self.repo.counts(), "words": int(documents["n_words"].sum()) if len(documents) else 0,
+                  "segmentation": self.repo.segmentation()}
+        return {"totals": totals, "documents": by_type, "professions": by_profession}
+
+
+def _find_meta(tables: list[tuple[Path, dict[str, DocumentMeta]]], file: Path) -> DocumentMeta | None:
+    for folder, table in tables:
+        relative = file.relative_to(folder).as_posix() if file.is_relative_to(folder) else file.name
+        found = match_metadata(table, relative)
+        if found:
+            return found
+    return None
+
+
+def _speaker_applies(scope: str | None, doc_name: str) -> bool:
+    if not scope:
+        return True
+    base = doc_name.split("#", 1)[0]
+    return scope in (doc_name, base) or base.endswith("/" + scope)
+
+
+def _speaker_info(infos: list[SpeakerInfo], label: str, doc_name: str) -> SpeakerInfo | None:
+    scoped = [i for i in infos if i.label == label and i.file and _speaker_applies(i.file, doc_name)]
+    if scoped:
+        return scoped[0]
+    return next((i for i in infos if i.label == label and not i.file), None)
+
+
+def _attendee_profession(attributes: dict, label: str) -> str | None:
+    for person in (attributes or {}).get("attendees", []) or []:
+        if isinstance(person, dict) and same_person(label, person.get("name", "")):
+            return person.get("profession") or None
+    return None
+
+
+def _free_name(name: str, taken: Callable[[str], bool]) -> str:
+    number = 2
+    while taken(f"{name}~{number}"):
+        number += 1
+    return f"{name}~{number}"
+
+
+def _renamed(document, name: str):
+    from dataclasses import replace
+
+    return replace(document, name=name)

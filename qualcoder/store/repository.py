@@ -1,0 +1,365 @@
+"""The repository: the only module that opens SQLAlchemy Sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from qualcoder.errors import UnknownDocument
+from qualcoder.ingest.metadata import SpeakerInfo
+from qualcoder.models import Document, ParsedDocument, Section, Turn
+from qualcoder.nlp import Parse
+from qualcoder.store.tables import (
+    AdjudicationRow,
+    CodebookRow,
+    CodingRow,
+    DocumentRow,
+    MemoRow,
+    ParseRow,
+    SectionRow,
+    SegmentationRow,
+    SegmentRow,
+    SpeakerRow,
+    TopicAssignmentRow,
+    TopicRow,
+    TopicRunRow,
+    TurnRow,
+)
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    """A DataFrame from result rows (plain tuples build one several times faster than Row objects)."""
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Repository:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # documents -------------------------------------------------------------------------------
+    def duplicate_of(self, sha256: str) -> str | None:
+        with Session(self.engine) as session:
+            return session.scalar(select(DocumentRow.name).where(DocumentRow.sha256 == sha256))
+
+    def name_taken(self, name: str) -> bool:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count()).where(DocumentRow.name == name)) > 0
+
+    def add_documents(self, documents: Iterable[ParsedDocument]) -> list[int]:
+        """Store documents with their sections and turns, all in one transaction."""
+        ids = []
+        with Session(self.engine) as session, session.begin():
+            for parsed in documents:
+                row = DocumentRow(
+                    name=parsed.name, source_path=parsed.source_path, format=parsed.format, sha256=parsed.sha256,
+                    doc_type=parsed.doc_type, language=parsed.language, date=parsed.date,
+                    attributes=parsed.attributes, text=parsed.text, n_chars=len(parsed.text), imported_at=_now(),
+                )
+                session.add(row)
+                session.flush()
+                session.add_all(
+                    SectionRow(document_id=row.id, position=i, start=s.start, end=s.end, title=s.title, kind=s.kind)
+                    for i, s in enumerate(parsed.sections)
+                )
+                session.add_all(
+                    TurnRow(document_id=row.id, position=i, start=t.start, end=t.end, speaker=t.speaker,
+                            section=t.section, timestamp=t.timestamp)
+                    for i, t in enumerate(parsed.turns)
+                )
+                ids.append(row.id)
+        return ids
+
+    def document(self, key: int | str) -> Document:
+        with Session(self.engine) as session:
+            column = DocumentRow.id if isinstance(key, int) else DocumentRow.name
+            row = session.scalar(select(DocumentRow).where(column == key))
+            if row is None:
+                raise UnknownDocument(f"no document {key!r} in this project", place="documents",
+                                      fix="List them with `qualcoder documents`.")
+            return Document(row.id, row.name, row.text, row.sha256, row.doc_type, row.language, row.date,
+                            row.format, dict(row.attributes or {}))
+
+    def documents_frame(self, with_text: bool = True) -> pd.DataFrame:
+        columns = [DocumentRow.id, DocumentRow.name, DocumentRow.doc_type, DocumentRow.language, DocumentRow.date,
+                   DocumentRow.format, DocumentRow.n_chars, DocumentRow.sha256, DocumentRow.source_path,
+                   DocumentRow.attributes]
+        if with_text:
+            columns.append(DocumentRow.text)
+        with Session(self.engine) as session:
+            rows = session.execute(select(*columns).order_by(DocumentRow.id)).all()
+        names = ["doc_id", "name", "type", "language", "date", "format", "n_chars", "sha256", "source_path",
+                 "attributes"] + (["text"] if with_text else [])
+        return pd.DataFrame(rows, columns=names)
+
+    def texts(self) -> dict[int, tuple[str, str]]:
+        """doc_id -> (language, text)."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(DocumentRow.id, DocumentRow.language, DocumentRow.text)).all()
+        return {doc_id: (language, text) for doc_id, language, text in rows}
+
+    def turns(self) -> dict[int, list[Turn]]:
+        with Session(self.engine) as session:
+            rows = session.scalars(select(TurnRow).order_by(TurnRow.document_id, TurnRow.position)).all()
+            found: dict[int, list[Turn]] = {}
+            for r in rows:
+                found.setdefault(r.document_id, []).append(Turn(r.start, r.end, r.speaker, r.section, r.timestamp))
+        return found
+
+    def sections(self) -> dict[int, list[Section]]:
+        with Session(self.engine) as session:
+            rows = session.scalars(select(SectionRow).order_by(SectionRow.document_id, SectionRow.position)).all()
+            found: dict[int, list[Section]] = {}
+            for r in rows:
+                found.setdefault(r.document_id, []).append(Section(r.start, r.end, r.title, r.kind))
+        return found
+
+    def turns_frame(self) -> pd.DataFrame:
+        with Session(self.engine) as session:
+            rows = session.execute(select(TurnRow.document_id, TurnRow.position, TurnRow.speaker)).all()
+        return pd.DataFrame(rows, columns=["doc_id", "turn", "speaker"])
+
+    # speakers --------------------------------------------------------------------------------
+    def upsert_speakers(self, speakers: Iterable[SpeakerInfo]) -> int:
+        count = 0
+        with Session(self.engine) as session, session.begin():
+            for info in speakers:
+                row = session.scalar(select(SpeakerRow).where(SpeakerRow.label == info.label,
+                                                              SpeakerRow.file == (info.file or "")))
+                if row is None:
+                    row = SpeakerRow(label=info.label, file=info.file or "")
+                    session.add(row)
+                row.role, row.profession, row.organisation = info.role, info.profession, info.organisation
+                row.attributes = dict(info.attributes)
+                count += 1
+        return count
+
+    def speakers(self) -> list[SpeakerInfo]:
+        with Session(self.engine) as session:
+            rows = session.scalars(select(SpeakerRow).order_by(SpeakerRow.label, SpeakerRow.file)).all()
+            return [SpeakerInfo(r.label, r.role, r.profession, r.organisation, r.file or None, dict(r.attributes))
+                    for r in rows]
+
+    # parses ----------------------------------------------------------------------------------
+    def parse_pipelines(self) -> dict[int, str]:
+        with Session(self.engine) as session:
+            return dict(session.execute(select(ParseRow.document_id, ParseRow.pipeline)).all())
+
+    def save_parses(self, parses: Iterable[tuple[int, str, Parse]]) -> None:
+        with Session(self.engine) as session, session.begin():
+            for doc_id, pipeline, parse in parses:
+                session.execute(delete(ParseRow).where(ParseRow.document_id == doc_id))
+                session.add(ParseRow(document_id=doc_id, pipeline=pipeline, n_tokens=len(parse.lemmas),
+                                     data=parse.to_bytes(), created_at=_now()))
+
+    def parses(self, doc_ids: Iterable[int] | None = None) -> dict[int, Parse]:
+        query = select(ParseRow.document_id, ParseRow.data)
+        if doc_ids is not None:
+            query = query.where(ParseRow.document_id.in_(list(doc_ids)))
+        with Session(self.engine) as session:
+            return {doc_id: Parse.from_bytes(data) for doc_id, data in session.execute(query)}
+
+    # segments --------------------------------------------------------------------------------
+    def replace_segments(self, method: str, rows: list[dict]) -> int:
+        """Swap the project's segmentation for a new one in one transaction."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(SegmentRow))
+            session.execute(delete(SegmentationRow))
+            segmentation = SegmentationRow(method=method, created_at=_now())
+            session.add(segmentation)
+            session.flush()
+            for row in rows:
+                row["segmentation_id"] = segmentation.id
+            if rows:
+                session.execute(insert(SegmentRow), rows)
+        return len(rows)
+
+    def segmentation(self) -> str | None:
+        with Session(self.engine) as session:
+            return session.scalar(select(SegmentationRow.method).order_by(SegmentationRow.id.desc()).limit(1))
+
+    def segments_frame(self) -> pd.DataFrame:
+        query = select(SegmentRow.id, SegmentRow.document_id, SegmentRow.position, SegmentRow.start, SegmentRow.end,
+                       SegmentRow.speaker, SegmentRow.section, SegmentRow.turn).order_by(SegmentRow.id)
+        with Session(self.engine) as session:
+            rows = session.execute(query).all()
+        return _frame(rows, ["segment_id", "doc_id", "position", "start", "end", "speaker", "section_index", "turn"])
+
+    def sections_frame(self) -> pd.DataFrame:
+        with Session(self.engine) as session:
+            rows = session.execute(select(SectionRow.document_id, SectionRow.position, SectionRow.title,
+                                          SectionRow.kind)).all()
+        return pd.DataFrame(rows, columns=["doc_id", "section_index", "section", "section_kind"])
+
+    def counts(self) -> dict[str, int]:
+        with Session(self.engine) as session:
+            return {
+                name: session.scalar(select(func.count()).select_from(table))
+                for name, table in (("documents", DocumentRow), ("turns", TurnRow), ("segments", SegmentRow),
+                                    ("speakers", SpeakerRow), ("parses", ParseRow))
+            }
+
+    # codebooks -------------------------------------------------------------------------------
+    def save_codebook(self, book_id: str, version: str, source: str, content: dict,
+                      renames: dict[str, str] | None = None, drop_manual: Iterable[str] = ()) -> None:
+        """Store a codebook as the active one; re-point codings of merged codes; all in one transaction."""
+        with Session(self.engine) as session, session.begin():
+            session.add(CodebookRow(book_id=book_id, version=version, source=source, content=content,
+                                    loaded_at=_now()))
+            for old, new in (renames or {}).items():
+                session.execute(update(CodingRow).where(CodingRow.code == old).values(code=new))
+            dropped = list(drop_manual)
+            if dropped:
+                session.execute(delete(CodingRow).where(CodingRow.code.in_(dropped)))
+
+    def active_codebook(self) -> tuple[dict, str] | None:
+        with Session(self.engine) as session:
+            row = session.scalars(select(CodebookRow).order_by(CodebookRow.id.desc()).limit(1)).first()
+            return (dict(row.content), row.source) if row else None
+
+    def codebook_history(self) -> dict[str, tuple[dict, str]]:
+        """version -> (content, source) of every codebook ever loaded."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(CodebookRow.version, CodebookRow.content, CodebookRow.source)).all()
+        return {version: (dict(content), source) for version, content, source in rows}
+
+    # codings ---------------------------------------------------------------------------------
+    def add_codings(self, rows: list[dict]) -> list[int]:
+        with Session(self.engine) as session, session.begin():
+            objects = [CodingRow(created_at=_now(), **row) for row in rows]
+            session.add_all(objects)
+            session.flush()
+            return [o.id for o in objects]
+
+    def delete_codings(self, where) -> int:
+        with Session(self.engine) as session, session.begin():
+            return session.execute(delete(CodingRow).where(*where)).rowcount
+
+    def replace_codings(self, where, rows: list[dict]) -> int:
+        """Delete the codings matching ``where`` and add ``rows``, in one transaction."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(CodingRow).where(*where))
+            if rows:
+                now = _now()
+                session.execute(insert(CodingRow), [{**row, "created_at": now} for row in rows])
+        return len(rows)
+
+    def update_coding(self, coding_id: int, **values) -> bool:
+        with Session(self.engine) as session, session.begin():
+            return session.execute(update(CodingRow).where(CodingRow.id == coding_id).values(**values)).rowcount > 0
+
+    def coding(self, coding_id: int) -> dict | None:
+        with Session(self.engine) as session:
+            row = session.get(CodingRow, coding_id)
+            return {c.name: getattr(row, c.name) for c in CodingRow.__table__.columns} if row else None
+
+    def codings_frame(self, where=()) -> pd.DataFrame:
+        columns = list(CodingRow.__table__.columns)
+        with Session(self.engine) as session:
+            rows = session.execute(select(*columns).where(*where).order_by(CodingRow.id)).all()
+        return _frame(rows, [c.name for c in columns])
+
+    def code_versions(self, source: str) -> dict[str, str | None]:
+        """code -> codebook version of its codings from one source (one version per code is expected)."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(CodingRow.code, CodingRow.codebook_version)
+                                   .where(CodingRow.source == source).distinct()).all()
+        return dict(rows)
+
+    def count_codings(self, where=()) -> int:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count()).select_from(CodingRow).where(*where))
+
+    # memos -----------------------------------------------------------------------------------
+    def add_memo(self, target: str, target_id: str, coder: str, text: str) -> int:
+        with Session(self.engine) as session, session.begin():
+            memo = MemoRow(target=target, target_id=target_id, coder=coder, text=text, created_at=_now())
+            session.add(memo)
+            session.flush()
+            return memo.id
+
+    def memos_frame(self) -> pd.DataFrame:
+        columns = list(MemoRow.__table__.columns)
+        with Session(self.engine) as session:
+            rows = session.execute(select(*columns).order_by(MemoRow.id)).all()
+        return pd.DataFrame(rows, columns=[c.name for c in columns])
+
+    # adjudication ----------------------------------------------------------------------------
+    def record_decision(self, decision: dict, codings: list[dict]) -> int:
+        """Store a decision and its consensus codings; earlier active decisions on that span and code are
+        reverted (their consensus codings removed), all in one transaction."""
+        with Session(self.engine) as session, session.begin():
+            previous = session.scalars(select(AdjudicationRow).where(
+                AdjudicationRow.document_id == decision["document_id"], AdjudicationRow.start == decision["start"],
+                AdjudicationRow.end == decision["end"], AdjudicationRow.code == decision["code"],
+                AdjudicationRow.reverted_at.is_(None))).all()
+            for old in previous:
+                old.reverted_at = _now()
+                session.execute(delete(CodingRow).where(CodingRow.adjudication_id == old.id))
+            row = AdjudicationRow(created_at=_now(), **decision)
+            session.add(row)
+            session.flush()
+            for coding in codings:
+                session.add(CodingRow(created_at=_now(), adjudication_id=row.id, **coding))
+            return row.id
+
+    def revert_decision(self, decision_id: int) -> bool:
+        with Session(self.engine) as session, session.begin():
+            row = session.get(AdjudicationRow, decision_id)
+            if row is None or row.reverted_at is not None:
+                return False
+            row.reverted_at = _now()
+            session.execute(delete(CodingRow).where(CodingRow.adjudication_id == decision_id))
+            return True
+
+    def decisions_frame(self) -> pd.DataFrame:
+        columns = list(AdjudicationRow.__table__.columns)
+        with Session(self.engine) as session:
+            rows = session.execute(select(*columns).order_by(AdjudicationRow.id)).all()
+        return _frame(rows, [c.name for c in columns])
+
+    # topics ----------------------------------------------------------------------------------
+    def save_topic_run(self, name: str, segmentation: str, params: dict, report: dict, topics: list[dict],
+                       assignments: list[dict]) -> int:
+        with Session(self.engine) as session, session.begin():
+            run = TopicRunRow(name=name, created_at=_now(), segmentation=segmentation, params=params, report=report)
+            session.add(run)
+            session.flush()
+            if topics:
+                session.execute(insert(TopicRow), [{**t, "run_id": run.id} for t in topics])
+            if assignments:
+                session.execute(insert(TopicAssignmentRow), [{**a, "run_id": run.id} for a in assignments])
+            return run.id
+
+    def topic_run_taken(self, name: str) -> bool:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count()).where(TopicRunRow.name == name)) > 0
+
+    def topic_runs_frame(self) -> pd.DataFrame:
+        columns = list(TopicRunRow.__table__.columns)
+        with Session(self.engine) as session:
+            rows = session.execute(select(*columns).order_by(TopicRunRow.id)).all()
+        return _frame(rows, [c.name for c in columns])
+
+    def topics_frame(self, run_id: int) -> pd.DataFrame:
+        columns = [TopicRow.language, TopicRow.topic, TopicRow.label, TopicRow.words, TopicRow.size]
+        with Session(self.engine) as session:
+            rows = session.execute(select(*columns).where(TopicRow.run_id == run_id)
+                                   .order_by(TopicRow.language, TopicRow.topic)).all()
+        return _frame(rows, ["language", "topic", "label", "words", "size"])
+
+    def topic_assignments_frame(self, run_id: int) -> pd.DataFrame:
+        columns = [TopicAssignmentRow.segment_id, TopicAssignmentRow.document_id, TopicAssignmentRow.start,
+                   TopicAssignmentRow.end, TopicAssignmentRow.language, TopicAssignmentRow.topic,
+                   TopicAssignmentRow.probability]
+        with Session(self.engine) as session:
+            rows = session.execute(select(*columns).where(TopicAssignmentRow.run_id == run_id)
+                                   .order_by(TopicAssignmentRow.id)).all()
+        return _frame(rows, ["segment_id", "doc_id", "start", "end", "language", "topic", "probability"])

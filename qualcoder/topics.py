@@ -1,0 +1,328 @@
+"""Topic modelling with BERTopic assembled from explicit, recorded blocks.
+
+Blocks: embeddings (``tfidf``: TF-IDF + TruncatedSVD on lemmas, no model, the default; ``minilm``; or the folder
+of a local sentence-transformers model), UMAP reduction, clustering (HDBSCAN, or k-means for small corpora),
+a CountVectorizer on lemmas with spaCy's French and English stop words, and class-based TF-IDF. Without a
+multilingual model French and English segments share no embedding space, so each language is fitted on its own
+and the topics are aligned afterwards through the codebook. Random states are fixed and recorded; embeddings
+come from the project's cache, so a second fit with other parameters encodes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from qualcoder.errors import NotSegmented, QualcoderError
+from qualcoder.topic_quality import diversity, nmf_baseline, npmi
+
+SMALL_CORPUS = 1000
+MIN_SEGMENTS = 20
+MIN_LEMMAS = 3
+_WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
+FILLERS = {"euh", "bon", "voilà", "hein", "ben", "bah", "quoi", "oui", "non", "ok", "d'accord", "alors", "donc",
+           "um", "uh", "yeah", "yes", "no", "okay", "like", "know", "mean", "sort", "kind", "really", "just",
+           "être", "avoir", "faire", "aller", "pouvoir", "dire", "vouloir", "falloir", "savoir", "voir", "mettre",
+           "venir", "prendre", "devoir", "be", "have", "do", "say", "go", "get", "make", "think", "rire", "laugh",
+           "mme", "m.", "dr", "mr", "mrs", "ans", "an", "rires", "laughs", "inaudible"}
+
+
+class TopicError(QualcoderError):
+    code = "Q602"
+
+
+@dataclass(frozen=True)
+class TopicOptions:
+    embeddings: str = "tfidf"
+    language: str = "auto"  # auto: each language present on its own | fr | en | all: one model for all
+    clusterer: str = "auto"  # auto | hdbscan | kmeans:K
+    min_topic_size: int | None = None
+    nr_topics: int | str | None = None
+    guided: bool = False
+    seed: int = 0
+    name: str | None = None
+
+
+@dataclass
+class GroupFit:
+    language: str
+    topics: list[dict] = field(default_factory=list)
+    assignments: list[dict] = field(default_factory=list)
+    report: dict = field(default_factory=dict)
+
+
+def stop_words() -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+
+    return {w.lower() for w in FRENCH | ENGLISH} | FILLERS
+
+
+def content_lemmas(lemmas: list[str], stops: set[str]) -> str:
+    return " ".join(w for w in lemmas if len(w) > 1 and _WORD.match(w) and w not in stops)
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for package in ("bertopic", "scikit-learn", "umap-learn", "hdbscan", "spacy", "sentence-transformers", "torch"):
+        try:
+            found[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def _tfidf_backend(seed: int):
+    from bertopic.backend import BaseEmbedder
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    class TfidfSvdBackend(BaseEmbedder):
+        """TF-IDF of lemmas reduced by TruncatedSVD: embeddings without any model."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                              sublinear_tf=True, min_df=1)
+            self.svd = None
+
+        def fit(self, documents: list[str]):
+            matrix = self.vectorizer.fit_transform(documents)
+            components = max(2, min(100, matrix.shape[1] - 1, len(documents) - 1))
+            self.svd = TruncatedSVD(n_components=components, random_state=seed).fit(matrix)
+            return self
+
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+            return normalize(self.svd.transform(self.vectorizer.transform(documents)))
+
+    return TfidfSvdBackend()
+
+
+def _sentence_backend(cache):
+    from bertopic.backend import BaseEmbedder
+
+    class CachedSentenceBackend(BaseEmbedder):
+        """A local sentence-transformers model behind the project's embedding cache."""
+
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+            return cache.embed(list(documents))
+
+    return CachedSentenceBackend()
+
+
+def _clusterer(options: TopicOptions, n: int, seed: int) -> tuple[object, dict]:
+    choice = options.clusterer
+    if choice == "auto":
+        choice = "kmeans" if n < SMALL_CORPUS else "hdbscan"
+        reason = f"{n} segments {'<' if n < SMALL_CORPUS else '>='} {SMALL_CORPUS}"
+    else:
+        reason = "asked"
+    if choice.startswith("kmeans"):
+        from sklearn.cluster import KMeans
+
+        k = int(choice.split(":", 1)[1]) if ":" in choice else int(np.clip(round(np.sqrt(n / 4)), 4, 40))
+        return KMeans(n_clusters=min(k, n - 1), random_state=seed, n_init=10), {
+            "clusterer": "kmeans", "k": min(k, n - 1), "why": reason}
+    if choice == "hdbscan":
+        from hdbscan import HDBSCAN
+
+        size = options.min_topic_size or max(5, min(50, n // 100))
+        return HDBSCAN(min_cluster_size=size, metric="euclidean", cluster_selection_method="eom",
+                       prediction_data=True), {"clusterer": "hdbscan", "min_cluster_size": size, "why": reason}
+    raise TopicError(f"clusterer {options.clusterer!r} is not known", place="--clusterer",
+                     fix="Use hdbscan, kmeans or kmeans:K (K topics).")
+
+
+def seed_topics(book, nlp, language: str, stops: set[str]) -> tuple[list[list[str]], list[str]]:
+    """For guided mode: each code's pattern terms as lemmas, for one language."""
+    from qualcoder.coding.rules import lemmatise
+
+    seeds, codes = [], []
+    for code in book.codes:
+        patterns = code.patterns.get(language)
+        if not patterns or not patterns.terms:
+            continue
+        lemmas = lemmatise(nlp, list(patterns.terms))
+        words = list(dict.fromkeys(" ".join(w for w in lemmas[t] if w not in stops) for t in patterns.terms))
+        words = [w for w in words if w]
+        if words:
+            seeds.append(words)
+            codes.append(code.id)
+    return seeds, codes
+
+
+def people_words(project) -> set[str]:
+    """Words of speaker labels and attendee names: names are not topics."""
+    from qualcoder.ingest.structure import TITLES
+
+    names = set(project.repo.turns_frame()["speaker"].dropna())
+    for attributes in project.repo.documents_frame(with_text=False)["attributes"]:
+        for person in (attributes or {}).get("attendees", []) or []:
+            names.add(person.get("name", ""))
+    return {w for name in names for w in re.split(r"[\s.]+", name.lower()) if len(w) > 1 and w not in TITLES}
+
+
+def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_folder, book=None, nlp=None,
+              progress=None, extra_stops: frozenset[str] = frozenset()) -> GroupFit:
+    """Fit one BERTopic model on segments (``lemmas``, ``text``) of one language (or all)."""
+    from bertopic import BERTopic
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    from qualcoder.embeddings import EmbeddingCache
+
+    seed, n = options.seed, len(frame)
+    stops = stop_words() | extra_stops
+    documents = frame["lemmas"].tolist()
+    report: dict = {"segments": n, "random_state": seed}
+    if options.embeddings == "tfidf":
+        backend = _tfidf_backend(seed).fit(documents)
+        embeddings = backend.embed(documents)
+        report["embeddings"] = {"backend": "tfidf", "model": "TF-IDF + TruncatedSVD on lemmas",
+                                "dimensions": int(embeddings.shape[1]), "encoded": 0}
+    else:
+        cache = EmbeddingCache(options.embeddings, cache_folder)
+        embeddings = cache.embed(frame["text"].tolist(), progress=progress)
+        backend = _sentence_backend(cache)
+        report["embeddings"] = {"backend": options.embeddings, "model": str(cache.directory),
+                                "dimensions": int(embeddings.shape[1]), "encoded": cache.encoded}
+    neighbours = int(min(15, n - 1))
+    # PCA initialisation: UMAP's spectral one changes from run to run when segments repeat (minutes' boilerplate)
+    reducer = UMAP(n_neighbors=neighbours, n_components=5, min_dist=0.0, metric="cosine", init="pca",
+                   random_state=seed, n_jobs=1)
+    clusterer, cluster_report = _clusterer(options, n, seed)
+    # BERTopic applies the vectorizer to one document per topic: min_df must stay 1
+    vectorizer = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2))
+    seeds, seeded_codes = ([], [])
+    if options.guided:
+        if book is None:
+            raise TopicError("guided mode needs a codebook", place="--guided",
+                             fix="Load one with `qualcoder codebook load FILE`.")
+        seeds, seeded_codes = seed_topics(book, nlp, language, stops)
+    model = BERTopic(embedding_model=backend, umap_model=reducer, hdbscan_model=clusterer,
+                     vectorizer_model=vectorizer, ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                     top_n_words=10, min_topic_size=options.min_topic_size or 10, nr_topics=options.nr_topics,
+                     seed_topic_list=seeds or None, calculate_probabilities=False)
+    topics, probabilities = model.fit_transform(documents, embeddings=embeddings)
+    outliers_before = int(sum(t == -1 for t in topics))
+    if outliers_before and cluster_report["clusterer"] == "hdbscan":
+        # reassigning outliers is the last step here, which BERTopic's warning about it asks for
+        logging.getLogger("BERTopic").setLevel(logging.ERROR)
+        topics = model.reduce_outliers(documents, topics, strategy="c-tf-idf")
+        model.update_topics(documents, topics=topics, vectorizer_model=vectorizer,
+                            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True))
+        probabilities = None
+    probabilities = _probabilities(model, probabilities, topics)
+    report.update({"blocks": {"reduction": f"UMAP(n_neighbors={neighbours}, n_components=5, min_dist=0.0, "
+                                           f"metric=cosine, init=pca, random_state={seed})", **cluster_report,
+                              "vectorizer": "CountVectorizer on lemmas, 1-2 grams, spaCy fr+en stop words",
+                              "representation": "c-TF-IDF (reduce_frequent_words)"},
+                   "outliers_before_reduction": outliers_before,
+                   "outliers": int(sum(t == -1 for t in topics)),
+                   "guided_codes": seeded_codes, "nr_topics": options.nr_topics})
+    fit = GroupFit(language)
+    sizes = pd.Series(topics).value_counts().to_dict()
+    words_by_topic = {}
+    for topic in sorted(set(topics)):
+        words = [w for w, _ in (model.get_topic(topic) or [])][:10]
+        words_by_topic[topic] = words
+        label = "outliers" if topic == -1 else ", ".join(words[:4])
+        fit.topics.append({"language": language, "topic": int(topic), "label": label, "words": words,
+                           "size": int(sizes.get(topic, 0))})
+    for row, topic, probability in zip(frame.itertuples(), topics, probabilities):
+        fit.assignments.append({"segment_id": int(row.segment_id), "document_id": int(row.doc_id),
+                                "start": int(row.start), "end": int(row.end), "language": language,
+                                "topic": int(topic), "probability": None if probability is None else
+                                round(float(probability), 4)})
+    real = [words for topic, words in words_by_topic.items() if topic != -1]
+    baseline = nmf_baseline(documents, CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                                       ngram_range=(1, 2), min_df=2 if n >= 100 else 1),
+                            len(real), seed) if real else []
+    report["quality"] = {"topics": len(real), "diversity": round(diversity(real), 3),
+                         "npmi": round(npmi(real, documents), 3),
+                         "nmf_baseline": {"diversity": round(diversity(baseline), 3),
+                                          "npmi": round(npmi(baseline, documents), 3)}}
+    fit.report = report
+    return fit
+
+
+def _probabilities(model, probabilities, topics) -> list[float | None]:
+    """HDBSCAN's membership strength; for k-means, a softmax of the negative distances to the centroids
+    in the reduced space (taken for the assigned topic)."""
+    if probabilities is not None and np.ndim(probabilities) == 1 and len(probabilities) == len(topics):
+        return [float(p) for p in probabilities]
+    clusterer = model.hdbscan_model
+    reduced = getattr(model.umap_model, "embedding_", None)
+    if hasattr(clusterer, "transform") and reduced is not None and not model.seed_topic_list:
+        distances = clusterer.transform(reduced)
+        weights = np.exp(-(distances - distances.min(axis=1, keepdims=True)))
+        shares = weights / weights.sum(axis=1, keepdims=True)
+        return [float(share.max()) for share in shares]
+    return [None] * len(topics)
+
+
+def fit_topics(project, options: TopicOptions, progress=None) -> int:
+    """Fit, store and return the run id."""
+    segments = project.segments_df()
+    if segments.empty:
+        raise NotSegmented("the project has no segments", place="project", fix="Run `qualcoder segment` first.")
+    if options.language not in ("auto", "fr", "en", "all"):
+        raise TopicError(f"language {options.language!r} is not known", place="--language",
+                         fix="Use fr, en, all, or leave it out to fit each language on its own.")
+    if options.embeddings not in ("tfidf",):
+        from qualcoder.embeddings import model_directory
+
+        model_directory(options.embeddings)  # the clear offline error, before any work
+    name = options.name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
+    if project.repo.topic_run_taken(name):
+        raise TopicError(f"a topic run named {name!r} exists", place="--name", fix="Choose another name.")
+    from qualcoder.coding.suggest import segment_lemmas
+
+    stops = stop_words() | people_words(project)
+    segments = segments.assign(lemmas=[content_lemmas(text.split(), stops)
+                                       for text in segment_lemmas(project, segments)])
+    short = segments["lemmas"].str.split().str.len() < MIN_LEMMAS
+    usable = segments[~short]
+    groups = _groups(usable, options.language)
+    book = project.codebook() if (options.guided and project.repo.active_codebook()) else None
+    if options.guided and book is None:
+        raise TopicError("guided mode needs a codebook", place="--guided",
+                         fix="Load one with `qualcoder codebook load FILE`.")
+    fits, notes = [], []
+    if options.language == "auto" and len(groups) > 1:
+        notes.append("French and English were fitted separately: without a multilingual embedding model they "
+                     "share no embedding space. Topics are aligned through the codebook (topics align).")
+    for language, frame in groups.items():
+        if len(frame) < MIN_SEGMENTS:
+            notes.append(f"{language}: {len(frame)} segments, too few to model (at least {MIN_SEGMENTS}).")
+            continue
+        nlp = project.nlp(language if language in ("fr", "en") else "fr")
+        fits.append(fit_group(frame, options, language, project.folder / "cache" / "embeddings", book, nlp,
+                              progress, frozenset(stops)))
+        if progress:
+            progress("topics", len(fits), len(groups))
+    if not fits:
+        raise TopicError("no language has enough segments to model", place="project",
+                         fix=f"Topic models need at least {MIN_SEGMENTS} segments of {MIN_LEMMAS}+ content words.")
+    params = {**asdict(options), "name": name}
+    report = {"groups": {f.language: f.report for f in fits}, "notes": notes,
+              "segments_too_short": int(short.sum()), "versions": versions()}
+    topics = [t for f in fits for t in f.topics]
+    assignments = [a for f in fits for a in f.assignments]
+    return project.repo.save_topic_run(name, project.repo.segmentation() or "", params, report, topics, assignments)
+
+
+def _groups(segments: pd.DataFrame, language: str) -> dict[str, pd.DataFrame]:
+    if language == "all":
+        return {"all": segments}
+    if language in ("fr", "en"):
+        return {language: segments[segments["language"] == language]}
+    return {lang: frame for lang, frame in segments.groupby("language")}
