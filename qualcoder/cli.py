@@ -4,68 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qualcoder.errors import QualcoderError
+from qualcoder.cli_export import export_app
+from qualcoder.cli_refi import register_refi
+from qualcoder.cli_report import report_app
+from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, _run, console, errors
 from qualcoder.models import ImportReport
 from qualcoder.project import Project
 
 app = typer.Typer(help="qualcoder: qualitative analysis of interviews and meeting minutes, on your machine.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-console = Console()
-errors = Console(stderr=True)
-
-ProjectOption = Annotated[Path, typer.Option("--project", "-p", help="The project folder.")]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Write CSV to standard output instead of a table.")]
-
-
-@contextmanager
-def _bar():
-    """A progress callback drawing one bar per stage (import, parse)."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=errors, transient=False) as progress:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
-        yield update
-
-
-def _run(action):
-    try:
-        return action()
-    except QualcoderError as error:
-        errors.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=2) from None
-
-
-def _open(project: Path) -> Project:
-    return _run(lambda: Project.open(project))
-
-
-def _print_frame(frame: pd.DataFrame, as_csv: bool, title: str | None = None) -> None:
-    if as_csv:
-        frame.to_csv(sys.stdout, index=False)
-        return
-    table = Table(title=title, show_lines=False)
-    for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*["" if pd.isna(v) else str(v) for v in row])
-    console.print(table)
-
-
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder to create (holds qualcoder.toml and project.db).")],
@@ -208,6 +162,9 @@ codebook_app = typer.Typer(help="Check, load, show and export the codebook.", no
 code_app = typer.Typer(help="Manual coding: add, remove, list, accept or reject suggestions, memos.",
                        no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
+app.add_typer(report_app, name="report")
+app.add_typer(export_app, name="export")
+register_refi(app, export_app)
 app.add_typer(code_app, name="code")
 CoderOption = Annotated[str, typer.Option("--coder", help="Who codes (recorded on every coding).")]
 

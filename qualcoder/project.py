@@ -253,6 +253,17 @@ class Project:
         columns = [c for c in SEGMENT_COLUMNS if c in frame.columns or (c == "text" and with_text)]
         return frame[columns + ["position", "turn"]].reset_index(drop=True)
 
+    def revision(self) -> tuple:
+        """A fingerprint that changes whenever codings, memos, decisions, segments, the codebook or topic runs
+        change: the explorer keys its cached queries on it.
+
+        >>> import tempfile, pathlib
+        >>> p = Project.create(pathlib.Path(tempfile.mkdtemp()) / "s")
+        >>> p.revision() == p.revision()
+        True
+        """
+        return self.repo.revision()
+
     # codebook and manual coding ---------------------------------------------------------------
     def load_codebook(self, path: str | Path, force: bool = False, merge: dict[str, str] | None = None
                       ) -> CodebookChange:

@@ -127,3 +127,28 @@ def sample_dir(tmp_path) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory):
+    """The demo project (corpora/, codebook, both coders, rules, suggestions, a topic run), built once.
+
+    Shared by every test of the session: read it, never change it (use ``demo_copy`` for that).
+    """
+    from qualcoder.demo import build_demo
+
+    project, _ = build_demo(tmp_path_factory.mktemp("demo-shared") / "demo", corpora=REPO / "corpora")
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def demo_copy(demo_project, tmp_path):
+    """A private copy of the demo project (SQLite file and caches) that a test may change."""
+    import shutil
+
+    folder = tmp_path / "demo-copy"
+    shutil.copytree(demo_project.folder, folder)
+    project = Project.open(folder)
+    yield project
+    project.close()

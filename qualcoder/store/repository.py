@@ -277,6 +277,16 @@ class Repository:
         with Session(self.engine) as session:
             return session.scalar(select(func.count()).select_from(CodingRow).where(*where))
 
+    def revision(self) -> tuple:
+        """A cheap fingerprint of what analyses read: it changes when codings, memos, decisions, segments or
+        the codebook change (row counts, highest ids, and the number of codings per status)."""
+        with Session(self.engine) as session:
+            marks = tuple(session.execute(select(func.count(), func.max(table.id))).one()
+                          for table in (CodingRow, MemoRow, AdjudicationRow, SegmentRow, CodebookRow, TopicRunRow))
+            statuses = tuple(session.execute(select(CodingRow.status, func.count()).group_by(CodingRow.status)
+                                             .order_by(CodingRow.status)).all())
+        return tuple(tuple(m) for m in marks) + tuple(tuple(s) for s in statuses)
+
     # memos -----------------------------------------------------------------------------------
     def add_memo(self, target: str, target_id: str, coder: str, text: str) -> int:
         with Session(self.engine) as session, session.begin():
