@@ -54,7 +54,7 @@ def plain_bertopic(project: Project, run) -> float:
 
     from qualcoder.coding.suggest import segment_lemmas
     from qualcoder.embeddings import EmbeddingCache
-    from qualcoder.topics import MIN_LEMMAS, content_lemmas, people_words, stop_words
+    from qualcoder.topics import APPROXIMATE_NEIGHBOURS, MIN_LEMMAS, content_lemmas, people_words, stop_words
 
     segments = project.segments_df()
     stops = stop_words() | people_words(project)
@@ -64,17 +64,24 @@ def plain_bertopic(project: Project, run) -> float:
     seconds = 0.0
     for language, frame in segments.groupby("language"):
         embeddings = cache.embed(frame["text"].tolist())
-        blocks = run.report["groups"][language]["blocks"]
-        clusterer = (KMeans(n_clusters=blocks["k"], random_state=0, n_init=10) if blocks["clusterer"] == "kmeans"
+        blocks, seed = run.report["groups"][language]["blocks"], run.report["groups"][language]["random_state"]
+        clusterer = (KMeans(n_clusters=blocks["k"], random_state=seed, n_init=10) if blocks["clusterer"] == "kmeans"
                      else HDBSCAN(min_cluster_size=blocks["min_cluster_size"], metric="euclidean",
                                   cluster_selection_method="eom", prediction_data=True))
         model = BERTopic(umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
-                                         random_state=0, n_jobs=1), hdbscan_model=clusterer,
+                                         init="pca", random_state=seed, n_jobs=1,
+                                         force_approximation_algorithm=len(frame) >= APPROXIMATE_NEIGHBOURS),
+                         hdbscan_model=clusterer,
                          vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
                                                           ngram_range=(1, 2)),
                          ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True), top_n_words=10)
+        documents = frame["lemmas"].tolist()
         start = time.perf_counter()
-        model.fit_transform(frame["lemmas"].tolist(), embeddings=embeddings)
+        topics, _ = model.fit_transform(documents, embeddings=embeddings)
+        if blocks["clusterer"] == "hdbscan" and -1 in topics:  # the outlier reassignment our runs do too
+            topics = model.reduce_outliers(documents, topics, strategy="c-tf-idf")
+            model.update_topics(documents, topics=topics, vectorizer_model=model.vectorizer_model,
+                                ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True))
         seconds += time.perf_counter() - start
     return seconds
 

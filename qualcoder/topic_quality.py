@@ -1,56 +1,160 @@
-"""Topic quality: topic diversity, NPMI coherence on the corpus, and an NMF baseline on the same vectorizer."""
+"""Topic quality: topic diversity, NPMI coherence on the corpus, and an NMF baseline on the same vectorizer.
+
+The documents are vectorised once (``DocumentTerms``); NPMI of both models and the NMF baseline read that matrix.
+"""
 
 from __future__ import annotations
+
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
 
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+NMF_SAMPLE = 2000
+NMF_FEATURES = 5000
+"""The NMF baseline is fitted on at most 2,000 documents (a seeded random sample) and the 5,000 most frequent
+terms: its figures are a reference, and fitting it on 20,000 segments would cost more than the topic model."""
+PARALLEL_FROM = 2000
+"""From this many segments the quality figures are computed in a second process while the models are fitted."""
+
+
+@dataclass(frozen=True)
+class DocumentTerms:
+    """Counts of 1-2 grams of lemmas per document (CSC) and the vocabulary, computed once per fit."""
+
+    counts: sparse.csc_matrix
+    words: np.ndarray
+
+    @classmethod
+    def of(cls, documents: list[str]) -> DocumentTerms:
+        """Count the 1-2 grams of whitespace-separated lemmas.
+
+        >>> DocumentTerms.of(["a b", "b c"]).words.tolist()
+        ['a', 'a b', 'b', 'b c', 'c']
+        """
+        vectorizer = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2))
+        return cls(sparse.csc_matrix(vectorizer.fit_transform(documents)), vectorizer.get_feature_names_out())
+
+    def columns(self, words: list[str]) -> dict[str, int]:
+        positions = np.searchsorted(self.words, words)
+        return {w: int(p) for w, p in zip(words, positions) if p < len(self.words) and self.words[p] == w}
+
 
 def diversity(topics: list[list[str]], top_n: int = 10) -> float:
-    """Share of unique words among the topics' top words (Dieng et al. 2020): 1 = no word repeated."""
+    """Share of unique words among the topics' top words (Dieng et al. 2020): 1 = no word repeated.
+
+    >>> diversity([["a", "b"], ["b", "c"]])
+    0.75
+    """
     words = [w for topic in topics for w in topic[:top_n]]
     return len(set(words)) / len(words) if words else float("nan")
 
 
-def npmi(topics: list[list[str]], documents: list[str], top_n: int = 10) -> float:
+def npmi(topics: list[list[str]], terms: DocumentTerms, top_n: int = 10) -> float:
     """Mean normalised PMI of the top-word pairs of each topic, documents as co-occurrence windows
-    (Bouma 2009; Lau et al. 2014). Pairs that never co-occur count -1."""
-    vocabulary = sorted({w for topic in topics for w in topic[:top_n]})
-    if not vocabulary:
+    (Bouma 2009; Lau et al. 2014). Pairs that never co-occur count -1.
+
+    >>> round(npmi([["a", "b"]], DocumentTerms.of(["a b", "a", "b", "c"])), 3)
+    0.0
+    """
+    index = terms.columns(sorted({w for topic in topics for w in topic[:top_n]}))
+    if not index:
         return float("nan")
-    counts = CountVectorizer(vocabulary=vocabulary, tokenizer=str.split, token_pattern=None, lowercase=False,
-                             ngram_range=(1, 2), binary=True).fit_transform(documents)
-    counts = sparse.csc_matrix(counts, dtype=np.float64)
-    n = counts.shape[0]
-    together = (counts.T @ counts).toarray() / n
+    vocabulary = list(index)
+    present = (terms.counts[:, [index[w] for w in vocabulary]] > 0).astype(np.float64)
+    n = terms.counts.shape[0]
+    together = (present.T @ present).toarray() / n
     single = np.diag(together)
-    index = {w: i for i, w in enumerate(vocabulary)}
+    position = {w: i for i, w in enumerate(vocabulary)}
     scores = []
     for topic in topics:
-        words = [index[w] for w in topic[:top_n] if w in index]
+        words = [position[w] for w in topic[:top_n] if w in position]
         for a in range(len(words)):
             for b in range(a + 1, len(words)):
-                joint = together[words[a], words[b]]
-                if joint == 0:
-                    scores.append(-1.0)
-                    continue
-                if joint == 1:
-                    scores.append(1.0)
-                    continue
-                pmi = np.log(joint / (single[words[a]] * single[words[b]]))
-                scores.append(pmi / -np.log(joint))
+                scores.append(_npmi_pair(together[words[a], words[b]], single[words[a]], single[words[b]]))
     return float(np.mean(scores)) if scores else float("nan")
 
 
-def nmf_baseline(documents: list[str], vectorizer: CountVectorizer, n_topics: int, seed: int,
-                 top_n: int = 10) -> list[list[str]]:
-    """Top words of an NMF model with as many topics, on TF-IDF of the same vectorizer's counts."""
-    counts = vectorizer.fit_transform(documents)
-    weights = TfidfTransformer().fit_transform(counts)
+def _npmi_pair(joint: float, p_a: float, p_b: float) -> float:
+    if joint == 0:
+        return -1.0
+    if joint == 1:
+        return 1.0
+    return float(np.log(joint / (p_a * p_b)) / -np.log(joint))
+
+
+def nmf_baseline(terms: DocumentTerms, n_topics: int, seed: int, top_n: int = 10) -> tuple[list[list[str]], int]:
+    """Top words of an NMF model with as many topics, on TF-IDF of the same counts, fitted on a sample of
+    documents and the most frequent terms (seen in two documents or more once there are 100). Returns the
+    topics and the number of documents it was fitted on."""
+    counts = terms.counts
+    n = counts.shape[0]
+    if n > NMF_SAMPLE:
+        counts = counts[np.sort(np.random.default_rng(seed).choice(n, size=NMF_SAMPLE, replace=False))]
+    document_frequency = (counts > 0).sum(axis=0).A1
+    kept = np.flatnonzero(document_frequency >= (2 if n >= 100 else 1))
+    kept = np.sort(kept[np.argsort(-document_frequency[kept], kind="stable")[:NMF_FEATURES]])
+    weights = TfidfTransformer().fit_transform(counts[:, kept].tocsr())
     n_topics = max(1, min(n_topics, min(weights.shape) - 1))
-    model = NMF(n_components=n_topics, random_state=seed, init="nndsvda", max_iter=400)
+    model = NMF(n_components=n_topics, random_state=seed, init="nndsvda", solver="mu", max_iter=200, tol=1e-3)
     model.fit(weights)
-    words = vectorizer.get_feature_names_out()
-    return [[words[i] for i in component.argsort()[::-1][:top_n]] for component in model.components_]
+    words = terms.words[kept]
+    return [[words[i] for i in component.argsort()[::-1][:top_n]] for component in model.components_], counts.shape[0]
+
+
+def quality(topics: list[list[str]], terms: DocumentTerms, seed: int) -> dict:
+    """Diversity and NPMI of the topics, and of an NMF baseline with as many topics on the same counts."""
+    baseline, fitted_on = nmf_baseline(terms, len(topics), seed) if topics else ([], 0)
+    return {"topics": len(topics), "diversity": round(diversity(topics), 3), "npmi": round(npmi(topics, terms), 3),
+            "nmf_baseline": {"diversity": round(diversity(baseline), 3), "npmi": round(npmi(baseline, terms), 3),
+                             "fitted_on_segments": fitted_on, "terms": min(NMF_FEATURES, len(terms.words))}}
+
+
+_TERMS: dict[str, DocumentTerms] = {}  # per group, in the worker process
+
+
+def _prepare(key: str, documents: list[str]) -> None:
+    _TERMS[key] = DocumentTerms.of(documents)
+
+
+def _score(key: str, topics: list[list[str]], seed: int) -> dict:
+    return quality(topics, _TERMS.pop(key), seed)
+
+
+class QualityWorker:
+    """Scores each group's topics. On large corpora it works in a second process: the seeded UMAP uses one core,
+    so counting the documents and fitting the NMF baseline on the other costs the fit no time.
+
+    >>> with QualityWorker(parallel=False) as worker:
+    ...     worker.prepare("fr", ["a b", "a b", "c d", "c d"])
+    ...     worker.score("fr", [["a", "b"], ["c", "d"]], seed=0).result()["diversity"]
+    1.0
+    """
+
+    def __init__(self, parallel: bool):
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) if parallel else None
+
+    def __enter__(self) -> QualityWorker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def prepare(self, key: str, documents: list[str]) -> None:
+        """Start counting a group's documents (in the worker, tasks run in the order given)."""
+        if self.pool:
+            self.pool.submit(_prepare, key, documents)
+        else:
+            _prepare(key, documents)
+
+    def score(self, key: str, topics: list[list[str]], seed: int) -> Future:
+        if self.pool:
+            return self.pool.submit(_score, key, topics, seed)
+        future: Future = Future()
+        future.set_result(_score(key, topics, seed))
+        return future

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import re
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -20,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from qualcoder.errors import NotSegmented, QualcoderError
-from qualcoder.topic_quality import diversity, nmf_baseline, npmi
+from qualcoder.topic_quality import PARALLEL_FROM, QualityWorker
 
 SMALL_CORPUS = 1000
+APPROXIMATE_NEIGHBOURS = 1000
 MIN_SEGMENTS = 20
 MIN_LEMMAS = 3
 _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
@@ -55,6 +57,7 @@ class GroupFit:
     topics: list[dict] = field(default_factory=list)
     assignments: list[dict] = field(default_factory=list)
     report: dict = field(default_factory=dict)
+    quality: Future | None = None  # the quality figures, computed beside the next fit
 
 
 def stop_words() -> set[str]:
@@ -169,9 +172,10 @@ def people_words(project) -> set[str]:
     return {w for name in names for w in re.split(r"[\s.]+", name.lower()) if len(w) > 1 and w not in TITLES}
 
 
-def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_folder, book=None, nlp=None,
-              progress=None, extra_stops: frozenset[str] = frozenset()) -> GroupFit:
-    """Fit one BERTopic model on segments (``lemmas``, ``text``) of one language (or all)."""
+def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_folder, worker: QualityWorker,
+              book=None, nlp=None, progress=None, extra_stops: frozenset[str] = frozenset()) -> GroupFit:
+    """Fit one BERTopic model on segments (``lemmas``, ``text``) of one language (or all); the worker, which was
+    given the group's documents, scores its topics."""
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
@@ -196,8 +200,10 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
                                 "dimensions": int(embeddings.shape[1]), "encoded": cache.encoded}
     neighbours = int(min(15, n - 1))
     # PCA initialisation: UMAP's spectral one changes from run to run when segments repeat (minutes' boilerplate)
+    # nearest neighbours by NN-descent from 1,000 segments: UMAP's exact search calls a Python function per pair
+    approximate = n >= APPROXIMATE_NEIGHBOURS
     reducer = UMAP(n_neighbors=neighbours, n_components=5, min_dist=0.0, metric="cosine", init="pca",
-                   random_state=seed, n_jobs=1)
+                   random_state=seed, n_jobs=1, force_approximation_algorithm=approximate)
     clusterer, cluster_report = _clusterer(options, n, seed)
     # BERTopic applies the vectorizer to one document per topic: min_df must stay 1
     vectorizer = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2))
@@ -222,7 +228,8 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
         probabilities = None
     probabilities = _probabilities(model, probabilities, topics)
     report.update({"blocks": {"reduction": f"UMAP(n_neighbors={neighbours}, n_components=5, min_dist=0.0, "
-                                           f"metric=cosine, init=pca, random_state={seed})", **cluster_report,
+                                           f"metric=cosine, init=pca, random_state={seed}"
+                                           f"{', nn-descent' if approximate else ''})", **cluster_report,
                               "vectorizer": "CountVectorizer on lemmas, 1-2 grams, spaCy fr+en stop words",
                               "representation": "c-TF-IDF (reduce_frequent_words)"},
                    "outliers_before_reduction": outliers_before,
@@ -243,13 +250,7 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
                                 "topic": int(topic), "probability": None if probability is None else
                                 round(float(probability), 4)})
     real = [words for topic, words in words_by_topic.items() if topic != -1]
-    baseline = nmf_baseline(documents, CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                                                       ngram_range=(1, 2), min_df=2 if n >= 100 else 1),
-                            len(real), seed) if real else []
-    report["quality"] = {"topics": len(real), "diversity": round(diversity(real), 3),
-                         "npmi": round(npmi(real, documents), 3),
-                         "nmf_baseline": {"diversity": round(diversity(baseline), 3),
-                                          "npmi": round(npmi(baseline, documents), 3)}}
+    fit.quality = worker.score(language, real, seed)
     fit.report = report
     return fit
 
@@ -300,15 +301,25 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
     if options.language == "auto" and len(groups) > 1:
         notes.append("French and English were fitted separately: without a multilingual embedding model they "
                      "share no embedding space. Topics are aligned through the codebook (topics align).")
+    modelled = {}
     for language, frame in groups.items():
         if len(frame) < MIN_SEGMENTS:
             notes.append(f"{language}: {len(frame)} segments, too few to model (at least {MIN_SEGMENTS}).")
-            continue
-        nlp = project.nlp(language if language in ("fr", "en") else "fr")
-        fits.append(fit_group(frame, options, language, project.folder / "cache" / "embeddings", book, nlp,
-                              progress, frozenset(stops)))
-        if progress:
-            progress("topics", len(fits), len(groups))
+        else:
+            modelled[language] = frame
+    # largest first: the quality of the last group is what the fit waits for
+    modelled = dict(sorted(modelled.items(), key=lambda item: -len(item[1])))
+    with QualityWorker(parallel=len(usable) >= PARALLEL_FROM) as worker:
+        for language, frame in modelled.items():
+            worker.prepare(language, frame["lemmas"].tolist())
+        for language, frame in modelled.items():
+            nlp = project.nlp(language if language in ("fr", "en") else "fr")
+            fits.append(fit_group(frame, options, language, project.folder / "cache" / "embeddings", worker, book,
+                                  nlp, progress, frozenset(stops)))
+            if progress:
+                progress("topics", len(fits), len(modelled))
+        for fit in fits:
+            fit.report["quality"] = fit.quality.result()
     if not fits:
         raise TopicError("no language has enough segments to model", place="project",
                          fix=f"Topic models need at least {MIN_SEGMENTS} segments of {MIN_LEMMAS}+ content words.")

@@ -118,3 +118,20 @@ def test_a_hub_name_fails_at_once(project):
     assert time.perf_counter() - started < 2
     with pytest.raises(TopicError, match="exists"):
         project.fit_topics(name="a")
+
+
+def test_quality_figures_by_hand_and_in_the_worker_process():
+    from qualcoder.topic_quality import DocumentTerms, QualityWorker, diversity, npmi
+
+    documents = ["soin patient", "soin patient", "budget tutelle", "budget tutelle", "soin budget"]
+    terms = DocumentTerms.of(documents)
+    # p(soin) = 3/5, p(patient) = 2/5, p(soin, patient) = 2/5: log(0.4 / 0.24) / -log(0.4)
+    assert npmi([["soin", "patient"]], terms) == pytest.approx(0.5575, abs=1e-4)
+    assert npmi([["patient", "tutelle"]], terms) == -1.0
+    assert diversity([["soin", "patient"], ["soin", "budget"]]) == 0.75
+    topics = [["soin", "patient"], ["budget", "tutelle"]]
+    with QualityWorker(parallel=False) as serial, QualityWorker(parallel=True) as parallel:
+        for worker in (serial, parallel):
+            worker.prepare("fr", documents)
+        here, there = serial.score("fr", topics, 0).result(), parallel.score("fr", topics, 0).result()
+    assert here == there and here["topics"] == 2 and here["nmf_baseline"]["fitted_on_segments"] == 5
