@@ -2,7 +2,219 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+
+from qualcoder import analysis
+from qualcoder.analysis.errors import check_choice
+from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, _run, console, errors
 
 report_app = typer.Typer(help="Analysis tables: frequencies, co-occurrence, crosstabs, timelines, KWIC, specificities.",
                          no_args_is_help=True)
+
+ByOption = Annotated[str | None, typer.Option("--by", help="Group by this attribute (profession, type, period, ...).")]
+CodersOption = Annotated[str | None, typer.Option("--coders", help="Only these coders, comma-separated (a,b).")]
+SourcesOption = Annotated[str | None, typer.Option("--sources", help="Only these sources: manual, import, rules, "
+                                                                      "model (comma-separated).")]
+CodesOption = Annotated[str | None, typer.Option("--codes", help="Only these codes (a parent counts its subtree).")]
+LevelOption = Annotated[int | None, typer.Option("--level", help="Roll codes up to this depth (1: top themes).")]
+SuggestionsOption = Annotated[bool, typer.Option("--suggestions", help="Count the model's open suggestions too.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the table to this CSV file.")]
+WIDE_GROUPS = 6  # a crosstab with more groups is shown as a list of its notable cells
+LimitOption = Annotated[int, typer.Option("--limit", help="Rows shown in the table (CSV writes all).")]
+
+
+def _list(value: str | None) -> list[str] | None:
+    items = [v.strip() for v in (value or "").split(",") if v.strip()]
+    return items or None
+
+
+def _selection(coders: str | None, sources: str | None, codes: str | None, level: int | None,
+               suggestions: bool) -> dict:
+    return {"coders": _list(coders), "sources": _list(sources), "codes": _list(codes), "level": level,
+            "include_suggestions": suggestions}
+
+
+def _emit(frame: pd.DataFrame, csv: bool, output: Path | None, title: str, limit: int | None = None) -> None:
+    """Write the whole frame to ``output`` (CSV), or print it (CSV on stdout, else a table of ``limit`` rows)."""
+    if output is not None:
+        frame.to_csv(output, index=False)
+        console.print(f"Wrote {len(frame)} rows to {output}.")
+        return
+    shown = frame if csv or limit is None else frame.head(limit)
+    if not csv and "p_value" in shown.columns:
+        shown = shown.assign(p_value=shown["p_value"].map("{:.2g}".format))
+    _print_frame(shown, csv, title)
+    if not csv and limit is not None and len(frame) > limit:
+        console.print(f"{len(frame) - limit} more rows: use --limit, --csv or --output.")
+
+
+@report_app.command("frequencies")
+def frequencies(
+    project: ProjectOption = Path("."),
+    by: ByOption = None,
+    coders: CodersOption = None,
+    sources: SourcesOption = None,
+    codes: CodesOption = None,
+    level: LevelOption = None,
+    suggestions: SuggestionsOption = False,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Segments, documents and words per code, and its share of the segments (overall or per --by group)."""
+    p = _open(project)
+    frame = _run(lambda: analysis.code_frequencies(p, by, **_selection(coders, sources, codes, level, suggestions)))
+    _emit(frame, csv, output, "Code frequencies" + (f" by {by}" if by else ""))
+
+
+@report_app.command("cooccurrence")
+def cooccurrence(
+    project: ProjectOption = Path("."),
+    window: Annotated[int, typer.Option("--window", help="0: same segment; k: at most k segments apart.")] = 0,
+    measure: Annotated[str, typer.Option("--measure", help="count or jaccard: sorts the pairs, fills the matrix.")
+                       ] = "count",
+    matrix: Annotated[bool, typer.Option("--matrix", help="A square codes x codes table instead of pairs.")] = False,
+    coders: CodersOption = None,
+    sources: SourcesOption = None,
+    codes: CodesOption = None,
+    level: LevelOption = None,
+    suggestions: SuggestionsOption = False,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Pairs of codes present in the same segment (or within --window segments): count and Jaccard index."""
+    p = _open(project)
+    selection = _selection(coders, sources, codes, level, suggestions)
+    if matrix:
+        frame = _run(lambda: analysis.cooccurrence_matrix(p, window=window, measure=measure, **selection))
+        frame = frame.reset_index()
+    else:
+        _run(lambda: check_choice(measure, ("count", "jaccard"), "--measure"))
+        frame = _run(lambda: analysis.cooccurrence(p, window=window, **selection))
+        frame = frame.sort_values([measure, "count" if measure == "jaccard" else "jaccard"], ascending=False,
+                                  kind="stable")
+    _emit(frame, csv, output, f"Co-occurrence ({measure}, window {window})")
+
+
+@report_app.command("crosstab")
+def crosstab(
+    by: Annotated[str, typer.Option("--by", help="The attribute in columns (profession, type, period, ...).")],
+    project: ProjectOption = Path("."),
+    coders: CodersOption = None,
+    sources: SourcesOption = None,
+    codes: CodesOption = None,
+    level: LevelOption = None,
+    suggestions: SuggestionsOption = False,
+    unknown: Annotated[bool, typer.Option("--unknown", help="Keep segments whose --by value is unknown.")] = False,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Codes x groups: chi-square, Cramér's V and adjusted standardised residuals (> 1.96: over-use)."""
+    p = _open(project)
+    table = _run(lambda: analysis.crosstab(p, by, include_unknown=unknown,
+                                           **_selection(coders, sources, codes, level, suggestions)))
+    (errors if csv else console).print(table.summary(), highlight=False)
+    if table.low_expected_share > 0.2:
+        errors.print(f"[yellow]Warning: {table.low_expected_share:.0%} of the expected counts are below 5; the "
+                     "chi-square p value is unreliable. Roll codes up (--level 1), keep fewer --codes or choose a "
+                     "--by with fewer groups.[/yellow]")
+    if csv or output is not None:
+        _emit(table.long(), csv, output, "")
+        return
+    if table.observed.shape[1] <= WIDE_GROUPS:
+        _print_frame(table.observed.reset_index(), False, f"Segments per code and {by}")
+        _print_frame(table.residuals.round(2).reset_index(), False, "Adjusted standardised residuals")
+        return
+    cells = table.long()
+    notable = cells[cells["residual"].abs() >= 1.96].sort_values("residual", ascending=False)
+    _print_frame(notable, False, f"Cells with |adjusted residual| >= 1.96 ({len(notable)} of {len(cells)}; "
+                                 "all with --csv)")
+
+
+@report_app.command("timeline")
+def timeline(
+    project: ProjectOption = Path("."),
+    period: Annotated[str, typer.Option("--period", help="meeting (each minutes document), month, quarter or year.")
+                      ] = "meeting",
+    types: Annotated[str | None, typer.Option("--types", help="Only documents of these types (comma-separated).")
+                     ] = None,
+    coders: CodersOption = None,
+    sources: SourcesOption = None,
+    codes: CodesOption = None,
+    level: LevelOption = None,
+    suggestions: SuggestionsOption = False,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Share of each code per meeting or per period, in date order."""
+    p = _open(project)
+    frame = _run(lambda: analysis.timeline(p, period=period, types=_list(types),
+                                           **_selection(coders, sources, codes, level, suggestions)))
+    if not csv and output is None:
+        frame = frame.pivot_table(index=["period", "date"], columns="code", values="share", sort=False,
+                                  dropna=False).reset_index()
+    _emit(frame, csv, output, f"Share of segments per {period}")
+
+
+@report_app.command("presence")
+def presence(
+    project: ProjectOption = Path("."),
+    unit: Annotated[str, typer.Option("--unit", help="segment or document: one row per unit.")] = "segment",
+    coders: CodersOption = None,
+    sources: SourcesOption = None,
+    codes: CodesOption = None,
+    level: LevelOption = None,
+    suggestions: SuggestionsOption = False,
+    limit: LimitOption = 50,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """One row per segment or document, one 0/1 column per code."""
+    p = _open(project)
+    frame = _run(lambda: analysis.presence_matrix(p, unit=unit, **_selection(coders, sources, codes, level,
+                                                                             suggestions)))
+    _emit(frame, csv, output, f"Code presence per {unit}", limit)
+
+
+@report_app.command("kwic")
+def kwic(
+    query: Annotated[str, typer.Argument(help="A lemma, a phrase or a regular expression.")],
+    project: ProjectOption = Path("."),
+    mode: Annotated[str, typer.Option("--mode", help="lemma, phrase or regex.")] = "lemma",
+    width: Annotated[int, typer.Option("--width", help="Characters of context on each side.")] = 60,
+    language: Annotated[str | None, typer.Option("--language", help="Only documents in this language.")] = None,
+    limit: LimitOption = 100,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Keyword in context: each occurrence with its document, speaker and profession."""
+    p = _open(project)
+    frame = _run(lambda: analysis.kwic(p, query, mode=mode, width=width, language=language))
+    if not csv and output is None:
+        frame = frame[["doc", "speaker", "left", "match", "right"]]
+    _emit(frame, csv, output, f"{query!r} ({mode})", limit)
+
+
+@report_app.command("specificities")
+def specificities(
+    by: Annotated[str, typer.Option("--by", help="The groups compared (profession, type, speaker, ...).")],
+    project: ProjectOption = Path("."),
+    method: Annotated[str, typer.Option("--method", help="hypergeometric (Lafon) or loglik (Dunning G2).")
+                      ] = "hypergeometric",
+    min_count: Annotated[int, typer.Option("--min-count", help="Leave out words seen fewer times in the corpus.")
+                         ] = 5,
+    top: Annotated[int | None, typer.Option("--top", help="Keep this many over- and under-used words per group (0: all).")
+                   ] = 20,
+    unit: Annotated[str, typer.Option("--unit", help="lemma or word (lower-cased forms).")] = "lemma",
+    unknown: Annotated[bool, typer.Option("--unknown", help="Keep segments whose --by value is unknown.")] = False,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Words a group over-uses (score > 0) or under-uses (< 0) against the corpus; |score| 2 = p 0.01."""
+    p = _open(project)
+    frame = _run(lambda: analysis.specificities(p, by, method=method, min_count=min_count, unit=unit, top=top or None,
+                                                include_unknown=unknown))
+    _emit(frame, csv, output, f"Specificities by {by} ({method})")

@@ -260,11 +260,13 @@ class Repository:
             row = session.get(CodingRow, coding_id)
             return {c.name: getattr(row, c.name) for c in CodingRow.__table__.columns} if row else None
 
-    def codings_frame(self, where=()) -> pd.DataFrame:
-        columns = list(CodingRow.__table__.columns)
+    def codings_frame(self, where=(), columns: list[str] | None = None) -> pd.DataFrame:
+        """The codings (every column, or only ``columns``), in id order."""
+        table = CodingRow.__table__.columns
+        chosen = [table[name] for name in columns] if columns else list(table)
         with Session(self.engine) as session:
-            rows = session.execute(select(*columns).where(*where).order_by(CodingRow.id)).all()
-        return _frame(rows, [c.name for c in columns])
+            rows = session.execute(select(*chosen).where(*where).order_by(CodingRow.id)).all()
+        return _frame(rows, [c.name for c in chosen])
 
     def code_versions(self, source: str) -> dict[str, str | None]:
         """code -> codebook version of its codings from one source (one version per code is expected)."""
