@@ -18,16 +18,21 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 lint: setup
-	$(PY) -m ruff check qualcoder tests benchmarks app.py
+	$(PY) -m ruff check qualcoder tests benchmarks docs app.py
 
 test: setup lint
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)  # the browser tests need it
 	$(PY) -m pytest
 
 demo: setup
 	$(VENV)/bin/qualcoder demo demo-project
 
+# every benchmark runs and prints its figures; the target fails at the end if one missed its target
+BENCHMARKS := run.py topics_bench.py export_bench.py refi_bench.py explorer_bench.py
 bench: setup
-	$(PY) benchmarks/run.py
+	@failed=""; for script in $(BENCHMARKS); do \
+	  echo "== benchmarks/$$script"; $(PY) benchmarks/$$script || failed="$$failed $$script"; \
+	done; test -z "$$failed" || { echo "missed a target or failed:$$failed"; exit 1; }
 
 clean:
 	rm -rf $(VENV) demo-project .pytest_cache .ruff_cache

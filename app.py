@@ -1,13 +1,18 @@
-"""The Streamlit explorer: ``qualcoder explore PROJECT`` (or ``make demo``) serves it on 127.0.0.1:8501."""
+"""The Streamlit explorer: ``qualcoder explore PROJECT`` (or ``make demo``) serves it on 127.0.0.1:8501.
+
+One small module per page under ``qualcoder/explorer/``; the project folder comes from ``--project`` after
+``--`` in the streamlit command line (``qualcoder explore`` writes it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import streamlit as st
 
-from qualcoder.explorer import pages
+PAGES = Path("qualcoder") / "explorer"
 
 
 def _project_folder() -> str:
@@ -17,11 +22,21 @@ def _project_folder() -> str:
     return known.project
 
 
+def _page(name: str, title: str, **options) -> st.Page:
+    # no icons: Streamlit makes the active page's icon the favicon, fetched from a CDN (the explorer is offline)
+    return st.Page(str(PAGES / f"{name}.py"), title=title, url_path=name, **options)
+
+
 st.set_page_config(page_title="qualcoder", layout="wide")
 st.session_state.setdefault("project_folder", _project_folder())
 navigation = st.navigation([
-    st.Page(pages.overview, title="Overview", default=True),
-    st.Page(pages.documents, title="Documents", url_path="documents"),
-    st.Page(pages.segments, title="Segments", url_path="segments"),
+    _page("overview", "Overview", default=True),
+    _page("documents", "Documents"),
+    _page("workbench", "Code"),
+    _page("segments", "Segments"),
+    _page("codebook", "Codebook"),
+    _page("analysis", "Analysis"),
+    _page("topics", "Topics"),
+    _page("agreement", "Agreement"),
 ])
 navigation.run()

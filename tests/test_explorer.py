@@ -1,62 +1,242 @@
-"""Streamlit AppTest of every explorer page against a real project (issue 8 grows the explorer)."""
+"""The explorer: an AppTest of every page against the real demo project, and the pure helpers it stands on."""
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import pytest
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
+from qualcoder import Project
+from qualcoder.explorer import downloads, highlight, views
+from qualcoder.explorer.filters import SegmentFilter, SegmentIndex, coding_links
+from qualcoder.overlap import covered_segments
 
-def _page(name: str) -> None:
-    from qualcoder.explorer import pages
-
-    getattr(pages, name)()
-
-
-@pytest.fixture
-def folder(sqlite_project, sample_dir):
-    sqlite_project.import_files([sample_dir])
-    sqlite_project.segment("sentence")
-    return str(sqlite_project.folder)
+PAGES = "qualcoder/explorer/{}.py"
 
 
-def _run(folder: str, page: str | None = None) -> AppTest:
-    if page is None:
-        test = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    else:
-        test = AppTest.from_function(_page, args=(page,), default_timeout=60)
-    test.session_state["project_folder"] = folder
-    return test.run()
+def _app(folder, page: str | None = None, query: dict | None = None) -> AppTest:
+    test = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    test.session_state["project_folder"] = str(folder)
+    for key, value in (query or {}).items():
+        test.query_params[key] = value
+    test.run()
+    if page:
+        test.switch_page(PAGES.format(page)).run()
+    return test
 
 
-def test_overview_shows_counts(folder):
-    test = _run(folder)
-    assert not test.exception and not test.error
+def _clean(test: AppTest) -> AppTest:
+    assert not test.exception, [e.value for e in test.exception]
+    assert not test.error, [e.value for e in test.error]
+    return test
+
+
+def _frame(test: AppTest, *columns: str) -> pd.DataFrame:
+    """The first dataframe shown that has all these columns."""
+    for element in test.dataframe:
+        if set(columns) <= set(element.value.columns):
+            return element.value
+    raise AssertionError(f"no dataframe with {columns}")
+
+
+@pytest.fixture(scope="module")
+def index(demo_project) -> SegmentIndex:
+    return SegmentIndex.build(demo_project.segments_df(), demo_project.codings_df(), demo_project.codebook())
+
+
+# pages ----------------------------------------------------------------------------------------------------
+def test_overview_shows_the_project_at_a_glance(demo_project):
+    test = _clean(_app(demo_project.folder))
     metrics = {m.label: m.value for m in test.metric}
-    assert metrics["Documents"] == "3" and metrics["Turns"] != "0"
-    assert test.title[0].value == "study"
+    assert metrics["Documents"] == "34" and metrics["Segmentation"] == "paragraph"
+    assert test.title[0].value == "demo-reseaux-sante"
+    coverage = _frame(test, "segments_human", "share_rules")
+    assert coverage["code"].iloc[-1] == "(any code)" and coverage["segments_human"].iloc[-1] > 100
+    assert "territoire" in set(coverage["code"])
+    assert _frame(test, "clusterer")["name"].tolist() == ["demo"]
+    assert set(_frame(test, "profession", "turns")["profession"]) >= {"neurologue", "médecin généraliste"}
 
 
-def test_documents_page_reads_a_document(folder):
-    test = _run(folder, "documents")
-    assert not test.exception
-    assert len(test.dataframe[0].value) == 3
-    test.selectbox[0].select("corpus/cr-2004-03-11.txt").run()
-    assert "Dr Morel : Le MMSE est à 18." in test.text[0].value
+def test_documents_page_highlights_coded_spans(demo_project):
+    test = _clean(_app(demo_project.folder, "documents"))
+    assert len(_frame(test, "name", "type")) == 34
+    name = "reseau-memoire/cr-2004-03-11.txt"
+    test.selectbox[0].select(name).run()
+    page = "".join(h.value for h in test.html)
+    assert "Le MMSE est à 18" in page or "MMSE" in page
+    assert 'class="qc-coded"' in page and "qc-speaker" in page
+    codings = demo_project.codings_df()
+    coded = codings[(codings["doc"] == name) & codings["status"].isin(["applied", "accepted"])]
+    assert f"{coded['code'].iloc[0]} · {coded['coder'].iloc[0]} · {coded['source'].iloc[0]}" in page
+    test.multiselect(key="doc_coders").select("coder_b").run()
+    narrowed = "".join(h.value for h in test.html)
+    assert "· coder_b ·" in narrowed and "· rules · rules" not in narrowed and "· coder_a ·" not in narrowed
 
 
-def test_segments_page_filters(folder):
-    test = _run(folder, "segments")
-    assert not test.exception
-    total = len(test.dataframe[0].value)
-    test.text_input[0].input("MMSE").run()
-    shown = test.dataframe[0].value
-    assert 0 < len(shown) < total and shown["text"].str.contains("MMSE").all()
-    test.multiselect[0].select("neurologue").run()
-    assert set(test.dataframe[0].value["profession"]) == {"neurologue"}
+def test_workbench_applies_a_code_that_survives_a_reload(demo_copy):
+    test = _clean(_app(demo_copy.folder, "workbench"))
+    assert test.info[0].value.startswith("Type your coder name")
+    test.text_input(key="wb_coder").input("alice").run()
+    _clean(test)
+    segment = int(test.subheader[0].value.split()[-1])
+    test.multiselect(key="wb_codes").select("financement.sources").select("territoire")
+    test.text_input(key="wb_coding_memo").input("cites the FAQSV")
+    test.button[[b.label for b in test.button].index("Apply")].click().run()
+    _clean(test)
+    mine = Project.open(demo_copy.folder).codings_df(coder="alice")
+    assert set(mine["code"]) == {"financement.sources", "territoire"} and set(mine["memo"]) == {"cites the FAQSV"}
+    segments = demo_copy.segments_df().set_index("segment_id")
+    assert (mine["start"] == segments.at[segment, "start"]).all() and (mine["end"] == segments.at[segment, "end"]).all()
+
+    reloaded = _clean(_app(demo_copy.folder, "workbench", {"coder": "alice", "segment": str(segment)}))
+    assert reloaded.text_input(key="wb_coder").value == "alice"
+    assert reloaded.subheader[0].value == f"Segment {segment}"
+    shown = _frame(reloaded, "coding_id", "coder")
+    assert {"financement.sources", "territoire"} <= set(shown.loc[shown["coder"] == "alice", "code"])
+
+
+def test_workbench_accepts_the_most_uncertain_suggestion_and_keeps_a_memo(demo_copy):
+    test = _clean(_app(demo_copy.folder, "workbench", {"coder": "bob"}))
+    test.radio(key="wb_mode").set_value("Most uncertain suggestion").run()
+    queue = _frame(test, "coding_id", "confidence", "code")
+    first = queue.iloc[0]
+    assert abs(first["confidence"] - 0.5) <= (queue["confidence"] - 0.5).abs().min() + 1e-9
+    test.button[[b.label for b in test.button].index("Next most uncertain suggestion")].click().run()
+    assert test.subheader[0].value == f"Segment {first['segment_id']}"
+    test.button(key=f"acc{first['coding_id']}").click().run()
+    _clean(test)
+    decided = Project.open(demo_copy.folder).repo.coding(int(first["coding_id"]))
+    assert decided["status"] == "accepted" and decided["decided_by"] == "bob"
+    test.text_area(key="wb_memo").input("Read with the March minutes.")
+    test.button[[b.label for b in test.button].index("Save memo")].click().run()
+    memos = Project.open(demo_copy.folder).memos_df()
+    assert memos["text"].tolist() == ["Read with the March minutes."] and memos["coder"].tolist() == ["bob"]
+
+
+def test_segments_page_filters_and_counts(demo_project, index):
+    test = _clean(_app(demo_project.folder, "segments"))
+    total = len(_frame(test, "segment_id", "codes"))
+    assert total == len(demo_project.segments_df())
+    test.multiselect(key="seg_professions").select("neurologue").run()
+    shown = _frame(_clean(test), "segment_id", "codes")
+    assert 0 < len(shown) < total and set(shown["profession"]) == {"neurologue"}
+    test.multiselect(key="seg_codes").select("financement").run()
+    both = _frame(_clean(test), "segment_id", "codes")
+    assert 0 < len(both) < len(shown) and both["codes"].str.contains("financement").all()
+    test.text_input(key="seg_text").input("MMSE").run()
+    assert _frame(_clean(test), "segment_id", "codes")["text"].str.contains("MMSE", case=False).all()
+    assert f"of {total:,} segments" in test.caption[0].value
+
+
+def test_codebook_page_lists_every_code_with_counts(demo_project):
+    test = _clean(_app(demo_project.folder, "codebook"))
+    book = demo_project.codebook()
+    table = _frame(test, "definition", "human")
+    assert len(table) == len(book.codes) and table["code"].iloc[0] == book.children(None)[0].id
+    assert table.set_index("code").at["financement", "human"] > 0
+    assert len(test.expander) == len(book.children(None))
+    test.radio[0].set_value("en").run()
+    assert _frame(test, "definition").set_index("code").at["financement", "label"] == book.code("financement").label["en"]
+
+
+def test_analysis_page_shows_each_view(demo_project):
+    test = _clean(_app(demo_project.folder, "analysis"))
+    frequencies = _frame(test, "code", "segments", "share")
+    assert len(frequencies) > 10 and (frequencies["segments"] > 0).all()
+    test.radio(key="an_view").set_value("Crosstab").run()
+    assert "Cramér's V" in _clean(test).caption[0].value
+    test.radio(key="an_view").set_value("Keyword in context").run()
+    test.text_input(key="an_kwic_query").input("MMSE").run()
+    lines = _frame(_clean(test), "left", "match", "right")
+    assert len(lines) > 0 and lines["match"].str.contains("MMSE", case=False).all()
+    for view in ("Co-occurrence", "Timeline", "Specificities"):
+        test.radio(key="an_view").set_value(view).run()
+        _clean(test)
+    assert len(_frame(test, "group", "word", "score")) > 0
+
+
+def test_topics_page_shows_the_demo_run(demo_project):
+    test = _clean(_app(demo_project.folder, "topics"))
+    assert _frame(test, "clusterer")["name"].tolist() == ["demo"]
+    topics = _frame(test, "top_words", "size")
+    assert len(topics) > 5 and set(topics["language"]) == {"fr", "en"}
+    assert len(test.get("plotly_chart")) >= 3
+
+
+def test_agreement_page_and_adjudication(demo_copy):
+    test = _clean(_app(demo_copy.folder, "agreement", {"coder": "judge"}))
+    table = _frame(test, "interpretation", "alpha")
+    assert table["interpretation"].str.contains("reliable|tentative|unreliable").all()
+    assert "coder_a, coder_b" in test.caption[0].value
+    disagreements = _frame(test, "applied_by", "not_by")
+    assert len(disagreements) > 0
+    first = disagreements.iloc[0]
+    test.radio(key="ag_keep").set_value("both")
+    test.button[[b.label for b in test.button].index("Record the decision")].click().run()
+    _clean(test)
+    decisions = Project.open(demo_copy.folder).decisions_df()
+    assert len(decisions) == 1 and decisions["code"].iloc[0] == first["code"]
+    assert decisions["decided_by"].iloc[0] == "judge"
 
 
 def test_missing_project_is_shown_as_an_error(tmp_path):
-    test = _run(str(tmp_path / "nowhere"))
-    assert not test.exception
-    assert "[Q201]" in test.error[0].value
+    test = _app(tmp_path / "nowhere")
+    assert not test.exception and "[Q201]" in test.error[0].value
+
+
+# helpers --------------------------------------------------------------------------------------------------
+def test_coding_links_agree_with_the_overlap_rule(demo_project, index):
+    codings = demo_project.codings_df()
+    codings = codings[codings["status"].isin(["applied", "accepted"])]
+    segments = demo_project.segments_df()
+    for coder in codings["coder"].unique():
+        expected = covered_segments(segments, codings[codings["coder"] == coder], "half_either")
+        links = coding_links(segments, codings[codings["coder"] == coder])
+        found = links.groupby("segment_id")["code"].agg(lambda s: set(s.astype(str))).to_dict()
+        assert found == expected
+
+
+def test_filters_any_all_and_parent_codes(index):
+    territory = set(index.select(SegmentFilter(codes=("territoire",)))["segment_id"])
+    child = set(index.select(SegmentFilter(codes=("territoire.defense",)))["segment_id"])
+    assert child and child < territory  # a parent finds its children's segments
+    money = set(index.select(SegmentFilter(codes=("financement",)))["segment_id"])
+    both = set(index.select(SegmentFilter(codes=("territoire", "financement"), match_all=True))["segment_id"])
+    either = set(index.select(SegmentFilter(codes=("territoire", "financement")))["segment_id"])
+    assert both == territory & money and either == territory | money
+    by_rules = set(index.select(SegmentFilter(codes=("territoire",), sources=("rules",)))["segment_id"])
+    assert by_rules < territory
+    dated = index.select(SegmentFilter(date_from=pd.Timestamp("2004-01-01").date(),
+                                       date_to=pd.Timestamp("2004-12-31").date()))
+    assert len(dated) and dated["date"].str.startswith("2004").all()
+
+
+def test_download_is_the_cli_export_of_the_selection(demo_project, index):
+    chosen = index.select(SegmentFilter(professions=("neurologue",)))
+    ids = [int(i) for i in chosen["segment_id"]]
+    frame = pd.read_csv(io.BytesIO(downloads.csv_bytes(demo_project, ids, [], [])))
+    assert sorted(frame["segment_id"]) == sorted(ids) and set(frame["profession"]) == {"neurologue"}
+    assert "financement" in frame.columns
+    workbook = pd.read_excel(io.BytesIO(downloads.xlsx_bytes(demo_project, ids, ["coder_a"], [])), sheet_name=0)
+    assert sorted(workbook["segment_id"]) == sorted(ids)
+
+
+def test_highlight_escapes_text_and_handles_overlaps():
+    text = "<b>Dr X</b> : a & b overlap here."
+    spans = [highlight.Span(0, 20, "alpha", "ann", "manual"), highlight.Span(12, 30, "beta", "bob", "import")]
+    page = highlight.document_html(text, spans, {"alpha": "#ff0000", "beta": "#0000ff"}, [(0, "Dr X · GP")])
+    assert "<b>Dr X</b>" not in page and "&lt;b&gt;Dr X&lt;/b&gt;" in page and "a &amp; b" in page
+    assert page.count('class="qc-tag"') == 2 and "alpha · ann · manual" in page
+    assert 'title="alpha · ann · manual; beta · bob · import"' in page  # the overlapping piece names both
+    assert "inset 0 -3px 0 rgba(0, 0, 255, 0.9)" in page
+    assert page.index("Dr X · GP") < page.index("alpha · ann · manual")
+
+
+def test_next_uncoded_wraps_round(index):
+    first = views.next_uncoded(index, "nobody", None)
+    last = int(index.segments["segment_id"].max())
+    assert first == int(index.segments["segment_id"].min())
+    assert views.next_uncoded(index, "nobody", last) == first

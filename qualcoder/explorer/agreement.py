@@ -1,0 +1,69 @@
+"""Agreement: per-code reliability with its interpretation, the disagreements, and adjudication."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qualcoder.errors import QualcoderError
+from qualcoder.explorer import actions, state, views
+
+
+def render() -> None:
+    project = state.project_or_error()
+    if project is None:
+        return
+    folder, revision = state.folder(), state.revision(project)
+    st.title("Inter-coder agreement")
+    known = views.human_coders(state.codings(folder, revision))
+    cols = st.columns([3, 1])
+    coders = cols[0].multiselect("Coders to compare", known, default=known[:2], key="ag_coders")
+    level = cols[1].radio("Unit", ["segment", "character"], horizontal=True, key="ag_level")
+    if len(coders) < 2:
+        st.info("Choose at least two coders.")
+        return
+    try:
+        table = state.agreement(folder, revision, tuple(coders), level)
+        disagreements = state.disagreements(folder, revision, tuple(coders))
+    except QualcoderError as error:
+        st.error(str(error))
+        return
+    st.caption(table.attrs.get("scope", ""))
+    first = [table.columns[0], "interpretation", "alpha", "alpha_low", "alpha_high"]
+    st.dataframe(table, hide_index=True, column_order=first + [c for c in table.columns if c not in first])
+    st.plotly_chart(views.agreement_figure(table))
+    st.subheader(f"Disagreements ({len(disagreements)})")
+    code = st.selectbox("Code", [None, *sorted(disagreements["code"].unique())], key="ag_code",
+                        format_func=lambda c: "all codes" if c is None else c)
+    shown = views.keep(disagreements, "code", [code] if code else [])
+    st.dataframe(shown, hide_index=True, height=260)
+    _adjudicate(shown, coders)
+    _decisions(project)
+
+
+def _adjudicate(shown, coders: list[str]) -> None:
+    st.subheader("Adjudicate")
+    if shown.empty:
+        st.info("Nothing left to decide here.")
+        return
+    rows = {views.disagreement_caption(r): r for r in shown.itertuples()}
+    picked = rows[st.selectbox("Disagreement", list(rows), key="ag_pick")]
+    st.info(picked.text)
+    cols = st.columns(3)
+    keep = cols[0].radio("Keep", [*coders, "both", "neither"], horizontal=True, key="ag_keep")
+    decided_by = cols[1].text_input("Decided by", value=st.query_params.get("coder", ""), key="ag_by").strip()
+    cols[2].button("Record the decision", type="primary", disabled=not decided_by, on_click=actions.resolve,
+                   args=(coders, int(picked.segment_id), picked.code, keep, decided_by))
+
+
+def _decisions(project) -> None:
+    decisions = project.decisions_df()
+    active = decisions[decisions["reverted_at"].isna()] if len(decisions) else decisions
+    with st.expander(f"Decisions ({len(active)} active)"):
+        st.dataframe(decisions, hide_index=True)
+        if len(active):
+            chosen = st.selectbox("Undo a decision", active["decision_id"].tolist(), key="ag_undo")
+            st.button("Undo", on_click=actions.undo_decision, args=(int(chosen),))
+
+
+if __name__ == "__main__":
+    render()

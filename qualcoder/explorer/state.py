@@ -1,0 +1,128 @@
+"""The explorer's shared state: the Project opened once per folder, and queries cached per project revision.
+
+Every cached query takes the folder and ``project.revision()`` as its key, so a coding, memo, decision,
+segmentation, codebook or topic run saved from any page (or from the CLI) invalidates exactly the queries it
+affects on the next rerun, while a rerun that changed nothing reuses them all.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qualcoder.codebook import Codebook
+from qualcoder.errors import QualcoderError
+from qualcoder.explorer.filters import SegmentIndex
+from qualcoder.project import Project
+
+Revision = tuple
+CACHE_ENTRIES = 4  # a few revisions per query: enough for back-and-forth, bounded memory on big projects
+
+
+@st.cache_resource(show_spinner=False)
+def open_project(folder: str) -> Project:
+    """The project of ``folder``, opened once per server process."""
+    return Project.open(folder)
+
+
+def folder() -> str:
+    """The project folder: ``--project`` of the streamlit command, kept in the session by ``app.py``."""
+    return st.session_state["project_folder"]
+
+
+def project_or_error() -> Project | None:
+    """The current project, or None after showing why it cannot be opened."""
+    try:
+        return open_project(folder())
+    except QualcoderError as error:
+        st.error(str(error))
+        return None
+
+
+def revision(project: Project) -> Revision:
+    return project.revision()
+
+
+def segment_mark(revision: Revision) -> tuple:
+    """The part of ``Repository.revision()`` that changes with the segmentation (its 4th mark: count and
+    highest id of the segments): codings can change without re-reading 100,000 segments."""
+    return revision[3]
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _segments(folder: str, mark: tuple) -> pd.DataFrame:
+    return open_project(folder).segments_df()
+
+
+def segments(folder: str, revision: Revision) -> pd.DataFrame:
+    return _segments(folder, segment_mark(revision))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def codings(folder: str, revision: Revision) -> pd.DataFrame:
+    return open_project(folder).codings_df()
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def documents(folder: str, revision: Revision) -> pd.DataFrame:
+    return open_project(folder).documents_df(with_text=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def status(folder: str, revision: Revision) -> dict:
+    return open_project(folder).status()
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def turns(folder: str, revision: Revision) -> dict:
+    return open_project(folder).repo.turns()
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+def codebook(folder: str, revision: Revision) -> Codebook | None:
+    """The active codebook, or None when none is loaded (pages say so instead of failing)."""
+    project = open_project(folder)
+    return project.codebook() if project.repo.active_codebook() else None
+
+
+@st.cache_resource(show_spinner="Indexing segments and codings…", max_entries=CACHE_ENTRIES)
+def segment_index(folder: str, revision: Revision) -> SegmentIndex:
+    """Segments with their codes, built once per revision. A resource (never copied): callers only read it,
+    which keeps a 100,000-segment project's filters within a few tens of milliseconds."""
+    return SegmentIndex.build(segments(folder, revision), codings(folder, revision), codebook(folder, revision))
+
+
+def run(action, success: str | None = None) -> bool:
+    """Run a write (add a coding, a memo, a decision...): a QualcoderError is shown, never raised."""
+    try:
+        action()
+    except QualcoderError as error:
+        st.error(str(error))
+        return False
+    if success:
+        st.toast(success)
+    return True
+
+
+@st.cache_data(show_spinner="Computing agreement…", max_entries=CACHE_ENTRIES)
+def agreement(folder: str, revision: Revision, coders: tuple[str, ...], level: str) -> pd.DataFrame:
+    return open_project(folder).agreement(list(coders), level=level)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def disagreements(folder: str, revision: Revision, coders: tuple[str, ...]) -> pd.DataFrame:
+    return open_project(folder).disagreements(list(coders))
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+def topic_run(folder: str, revision: Revision, name: str):
+    """A stored TopicRun (its tables are computed once, then kept on the object)."""
+    return open_project(folder).topic_run(name)
+
+
+@st.cache_data(show_spinner="Computing…", max_entries=4 * CACHE_ENTRIES)
+def analysis(folder: str, revision: Revision, function: str, *args, **options):
+    """``qualcoder.analysis.<function>(project, *args, **options)``, cached per revision and options."""
+    from qualcoder import analysis as tables
+
+    return getattr(tables, function)(open_project(folder), *args, **options)
