@@ -5,9 +5,10 @@ The documents are vectorised once (``DocumentTerms``); NPMI of both models and t
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ProcessPoolExecutor
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 import numpy as np
 from scipy import sparse
@@ -114,7 +115,7 @@ def quality(topics: list[list[str]], terms: DocumentTerms, seed: int) -> dict:
                              "fitted_on_segments": fitted_on, "terms": min(NMF_FEATURES, len(terms.words))}}
 
 
-_TERMS: dict[str, DocumentTerms] = {}  # per group, in the worker process
+_TERMS: dict[str, DocumentTerms] = {}  # per group, in the process that scores
 
 
 def _prepare(key: str, documents: list[str]) -> None:
@@ -125,9 +126,25 @@ def _score(key: str, topics: list[list[str]], seed: int) -> dict:
     return quality(topics, _TERMS.pop(key), seed)
 
 
+class _Answer:
+    """The next answer of the worker process (answers come in the order the questions were asked)."""
+
+    def __init__(self, worker: QualityWorker, value: dict | None = None):
+        self.worker, self.value = worker, value
+
+    def result(self) -> dict:
+        if self.value is None:
+            self.value = self.worker.receive()
+        return self.value
+
+
 class QualityWorker:
     """Scores each group's topics. On large corpora it works in a second process: the seeded UMAP uses one core,
     so counting the documents and fitting the NMF baseline on the other costs the fit no time.
+
+    The process is ``python -m qualcoder.topic_quality`` talking pickles over its standard input and output, not
+    multiprocessing: spawning would re-run the user's script when it has no ``if __name__ == "__main__"`` guard,
+    and forking a process that has used OpenMP (torch, k-means) can hang.
 
     >>> with QualityWorker(parallel=False) as worker:
     ...     worker.prepare("fr", ["a b", "a b", "c d", "c d"])
@@ -136,25 +153,66 @@ class QualityWorker:
     """
 
     def __init__(self, parallel: bool):
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) if parallel else None
+        self.process = subprocess.Popen([sys.executable, "-m", "qualcoder.topic_quality"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE) if parallel else None
+        self.pending: list[_Answer] = []
 
     def __enter__(self) -> QualityWorker:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.process:
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+
+    def _send(self, *message) -> None:
+        pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.flush()
+
+    def receive(self) -> dict:
+        try:
+            kind, value = pickle.load(self.process.stdout)
+        except EOFError:
+            raise RuntimeError(f"the topic-quality process stopped (exit code {self.process.wait()}); "
+                               "its error is printed above") from None
+        if kind == "error":
+            raise RuntimeError(f"the topic-quality process failed: {value}")
+        return value
 
     def prepare(self, key: str, documents: list[str]) -> None:
-        """Start counting a group's documents (in the worker, tasks run in the order given)."""
-        if self.pool:
-            self.pool.submit(_prepare, key, documents)
+        """Start counting a group's documents."""
+        if self.process:
+            self._send("prepare", key, documents)
         else:
             _prepare(key, documents)
 
-    def score(self, key: str, topics: list[list[str]], seed: int) -> Future:
-        if self.pool:
-            return self.pool.submit(_score, key, topics, seed)
-        future: Future = Future()
-        future.set_result(_score(key, topics, seed))
-        return future
+    def score(self, key: str, topics: list[list[str]], seed: int) -> _Answer:
+        if self.process:
+            self._send("score", key, topics, seed)
+            return _Answer(self)
+        return _Answer(self, _score(key, topics, seed))
+
+
+def _serve() -> None:
+    """The worker's loop: questions from standard input, answers to standard output (anything else a library
+    prints goes to standard error)."""
+    questions, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr
+    while True:
+        try:
+            kind, *args = pickle.load(questions)
+        except EOFError:
+            return
+        if kind == "prepare":
+            _prepare(*args)
+            continue
+        try:
+            answer = ("ok", _score(*args))
+        except Exception as error:  # reported to the parent, which raises it
+            answer = ("error", f"{type(error).__name__}: {error}")
+        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    _serve()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import re
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -57,7 +56,7 @@ class GroupFit:
     topics: list[dict] = field(default_factory=list)
     assignments: list[dict] = field(default_factory=list)
     report: dict = field(default_factory=dict)
-    quality: Future | None = None  # the quality figures, computed beside the next fit
+    quality: object = None  # its .result(): the quality figures, computed beside the next fit
 
 
 def stop_words() -> set[str]:

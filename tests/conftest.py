@@ -130,16 +130,20 @@ def sample_dir(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_project(tmp_path_factory):
-    """The demo project (corpora/, codebook, both coders, rules, suggestions, a topic run), built once.
-
-    Shared by every test of the session: read it, never change it (use ``demo_copy`` for that).
-    """
+def demo_build(tmp_path_factory):
+    """The demo project (corpora/, codebook, both coders, rules, suggestions, a topic run) and its import
+    report, built once per session. Read it, never change it (use ``demo_copy`` for that)."""
     from qualcoder.demo import build_demo
 
-    project, _ = build_demo(tmp_path_factory.mktemp("demo-shared") / "demo", corpora=REPO / "corpora")
-    yield project
+    project, report = build_demo(tmp_path_factory.mktemp("demo-shared") / "demo", corpora=REPO / "corpora")
+    yield project, report
     project.close()
+
+
+@pytest.fixture(scope="session")
+def demo_project(demo_build):
+    """The shared demo project: read it, never change it (use ``demo_copy`` for that)."""
+    return demo_build[0]
 
 
 @pytest.fixture

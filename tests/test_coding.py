@@ -110,10 +110,8 @@ def test_dropping_a_coded_code_needs_merge_or_force(coded, tmp_path):
     assert list(coded.codings_df().code) == ["territoire.protection"]  # kept, never deleted
 
 
-def test_demo_reference_codings_are_loaded(tmp_path):
-    from qualcoder.demo import build_demo
-
-    project, _ = build_demo(tmp_path / "demo", corpora=REPO / "corpora")
+def test_demo_reference_codings_are_loaded(demo_copy):
+    project = demo_copy
     counts = project.codings_df().groupby("coder").size().to_dict()
     assert counts["coder_a"] == 516 and counts["coder_b"] == 1200
     assert counts["rules"] > 1000 and counts["model"] > 0  # the demo also auto-codes, trains and suggests

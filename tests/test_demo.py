@@ -6,14 +6,10 @@ import pytest
 import yaml
 from conftest import REPO
 
-from qualcoder.demo import build_demo
 
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    project, report = build_demo(tmp_path_factory.mktemp("demo") / "demo", corpora=REPO / "corpora")
-    yield project, report
-    project.close()
+@pytest.fixture
+def demo(demo_build):
+    return demo_build
 
 
 def test_every_file_imports(demo):

@@ -145,18 +145,13 @@ def test_unmatched_terms_are_reported(project, tmp_path):
     assert "fr: kinésithérapeute" in project.autocode(everything=True).unmatched_terms
 
 
-def test_demo_codebook_autocodes_the_demo(tmp_path):
-    from conftest import REPO
-
-    from qualcoder.demo import build_demo
-
-    demo, _ = build_demo(tmp_path / "demo", corpora=REPO / "corpora")
+def test_demo_codebook_autocodes_the_demo(demo_copy):
+    demo = demo_copy
     assert demo.autocode().codes_run == []  # the demo build already ran them
     report = demo.autocode(dry_run=True, everything=True)
     counts = report.counts().set_index("code")["segments"]
     assert (counts > 0).mean() > 0.9
     assert isinstance(demo, Project)
-    demo.close()
 
 
 def test_codebook_without_segments_is_a_clear_error(make_project, tmp_path):
