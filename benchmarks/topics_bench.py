@@ -52,13 +52,13 @@ def plain_bertopic(project: Project, run) -> float:
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    from qualcoder.coding.suggest import segment_lemmas
+    from qualcoder.coding.suggest import segment_lemma_lists
     from qualcoder.embeddings import EmbeddingCache
     from qualcoder.topics import APPROXIMATE_NEIGHBOURS, MIN_LEMMAS, content_lemmas, people_words, stop_words
 
     segments = project.segments_df()
     stops = stop_words() | people_words(project)
-    segments = segments.assign(lemmas=[content_lemmas(t.split(), stops) for t in segment_lemmas(project, segments)])
+    segments = segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops))
     segments = segments[segments["lemmas"].str.split().str.len() >= MIN_LEMMAS]
     cache = EmbeddingCache("minilm", project.folder / "cache" / "embeddings")
     seconds = 0.0

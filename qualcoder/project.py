@@ -239,17 +239,17 @@ class Project:
     def segments_df(self, with_text: bool = True) -> pd.DataFrame:
         """One row per segment with its document, speaker, profession, role, language, offsets and text."""
         segments = self.repo.segments_frame()
-        documents = self.repo.documents_frame(with_text=with_text)
-        docs = documents.rename(columns={"name": "doc"})[
-            ["doc_id", "doc", "type", "date", "language"] + (["text"] if with_text else [])
-        ]
-        frame = segments.merge(docs.rename(columns={"text": "_doc_text"}), on="doc_id", how="left")
+        docs = self.repo.documents_frame(with_text=False).rename(columns={"name": "doc"})[
+            ["doc_id", "doc", "type", "date", "language"]]
+        frame = segments.merge(docs, on="doc_id", how="left")
         frame = frame.merge(self.repo.sections_frame(), on=["doc_id", "section_index"], how="left")
         pairs = frame[["doc_id", "speaker"]].dropna().drop_duplicates()
         frame = frame.merge(self._resolve_speakers(pairs.itertuples(index=False)), on=["doc_id", "speaker"],
                             how="left")
         if with_text:
-            frame["text"] = [t[s:e] for t, s, e in zip(frame["_doc_text"], frame["start"], frame["end"])]
+            # sliced from one text per document: merging the texts onto the segments would copy each many times
+            texts = {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+            frame["text"] = [texts[d][s:e] for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"])]
         columns = [c for c in SEGMENT_COLUMNS if c in frame.columns or (c == "text" and with_text)]
         return frame[columns + ["position", "turn"]].reset_index(drop=True)
 

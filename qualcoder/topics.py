@@ -66,8 +66,16 @@ def stop_words() -> set[str]:
     return {w.lower() for w in FRENCH | ENGLISH} | FILLERS
 
 
-def content_lemmas(lemmas: list[str], stops: set[str]) -> str:
-    return " ".join(w for w in lemmas if len(w) > 1 and _WORD.match(w) and w not in stops)
+def content_lemmas(lemma_lists: list[list[str]], stops: set[str]) -> list[str]:
+    """Each segment's content lemmas joined by spaces: no stop word, punctuation or one-letter token (each
+    distinct lemma is judged once).
+
+    >>> content_lemmas([["le", "réseau", ",", "financer"]], {"le"})
+    ['réseau financer']
+    """
+    vocabulary = {w for lemmas in lemma_lists for w in lemmas}
+    content = {w for w in vocabulary if len(w) > 1 and _WORD.match(w) and w not in stops}
+    return [" ".join([w for w in lemmas if w in content]) for lemmas in lemma_lists]
 
 
 def versions() -> dict[str, str]:
@@ -284,11 +292,10 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
     name = options.name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
     if project.repo.topic_run_taken(name):
         raise TopicError(f"a topic run named {name!r} exists", place="--name", fix="Choose another name.")
-    from qualcoder.coding.suggest import segment_lemmas
+    from qualcoder.coding.suggest import segment_lemma_lists
 
     stops = stop_words() | people_words(project)
-    segments = segments.assign(lemmas=[content_lemmas(text.split(), stops)
-                                       for text in segment_lemmas(project, segments)])
+    segments = segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops))
     short = segments["lemmas"].str.split().str.len() < MIN_LEMMAS
     usable = segments[~short]
     groups = _groups(usable, options.language)

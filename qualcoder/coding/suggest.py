@@ -32,10 +32,16 @@ class NotEnoughCodings(QualcoderError):
     code = "Q511"
 
 
-def segment_lemmas(project, segments: pd.DataFrame) -> list[str]:
+def segment_lemma_lists(project, segments: pd.DataFrame) -> list[list[str]]:
+    """Each segment's lemmas, from the stored parses (an unparsed document gives none)."""
     parses = project.repo.parses()
-    return [" ".join(parses[int(d)].lemmas_between(int(s), int(e))) if int(d) in parses else ""
-            for d, s, e in segments[["doc_id", "start", "end"]].itertuples(index=False)]
+    return [parses[d].lemmas_between(s, e) if d in parses else []
+            for d, s, e in zip(segments["doc_id"].tolist(), segments["start"].tolist(), segments["end"].tolist())]
+
+
+def segment_lemmas(project, segments: pd.DataFrame) -> list[str]:
+    """Each segment's lemmas joined by spaces."""
+    return [" ".join(lemmas) for lemmas in segment_lemma_lists(project, segments)]
 
 
 def features(project, segments: pd.DataFrame) -> pd.DataFrame:
