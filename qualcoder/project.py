@@ -19,7 +19,7 @@ from qualcoder.models import Document, ImportFailure, ImportReport
 from qualcoder.nlp import load_pipeline, parse_documents, pipeline_key
 from qualcoder.segment import parse_blocks_of, parse_method, segment_document
 from qualcoder.store.database import make_engine, upgrade
-from qualcoder.store.repository import Repository
+from qualcoder.store.repository import Repository, Revision
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
@@ -253,7 +253,7 @@ class Project:
         columns = [c for c in SEGMENT_COLUMNS if c in frame.columns or (c == "text" and with_text)]
         return frame[columns + ["position", "turn"]].reset_index(drop=True)
 
-    def revision(self) -> tuple:
+    def revision(self) -> Revision:
         """A fingerprint that changes whenever codings, memos, decisions, segments, the codebook or topic runs
         change: the explorer keys its cached queries on it.
 

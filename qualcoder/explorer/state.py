@@ -14,8 +14,8 @@ from qualcoder.codebook import Codebook
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer.filters import SegmentIndex
 from qualcoder.project import Project
+from qualcoder.store.repository import Revision
 
-Revision = tuple
 CACHE_ENTRIES = 4  # a few revisions per query: enough for back-and-forth, bounded memory on big projects
 
 
@@ -44,9 +44,9 @@ def revision(project: Project) -> Revision:
 
 
 def segment_mark(revision: Revision) -> tuple:
-    """The part of ``Repository.revision()`` that changes with the segmentation (its 4th mark: count and
-    highest id of the segments): codings can change without re-reading 100,000 segments."""
-    return revision[3]
+    """The part of the revision that changes with the segmentation (count and highest id of the segments):
+    codings can change without re-reading 100,000 segments."""
+    return revision.segments
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

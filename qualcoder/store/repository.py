@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select, update
@@ -34,6 +35,18 @@ from qualcoder.store.tables import (
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
     """A DataFrame from result rows (plain tuples build one several times faster than Row objects)."""
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
+class Revision(NamedTuple):
+    """(row count, highest id) of each table the explorer caches queries on, and codings per status."""
+
+    codings: tuple
+    memos: tuple
+    decisions: tuple
+    segments: tuple
+    codebooks: tuple
+    topic_runs: tuple
+    statuses: tuple
 
 
 def _now() -> datetime:
@@ -279,15 +292,15 @@ class Repository:
         with Session(self.engine) as session:
             return session.scalar(select(func.count()).select_from(CodingRow).where(*where))
 
-    def revision(self) -> tuple:
-        """A cheap fingerprint of what analyses read: it changes when codings, memos, decisions, segments or
-        the codebook change (row counts, highest ids, and the number of codings per status)."""
+    def revision(self) -> Revision:
+        """A cheap fingerprint of what analyses read: it changes when codings, memos, decisions, segments, the
+        codebook or topic runs change (row counts and highest ids, and the number of codings per status)."""
+        tables = (CodingRow, MemoRow, AdjudicationRow, SegmentRow, CodebookRow, TopicRunRow)
         with Session(self.engine) as session:
-            marks = tuple(session.execute(select(func.count(), func.max(table.id))).one()
-                          for table in (CodingRow, MemoRow, AdjudicationRow, SegmentRow, CodebookRow, TopicRunRow))
-            statuses = tuple(session.execute(select(CodingRow.status, func.count()).group_by(CodingRow.status)
-                                             .order_by(CodingRow.status)).all())
-        return tuple(tuple(m) for m in marks) + tuple(tuple(s) for s in statuses)
+            marks = [tuple(session.execute(select(func.count(), func.max(table.id))).one()) for table in tables]
+            statuses = tuple(tuple(row) for row in session.execute(
+                select(CodingRow.status, func.count()).group_by(CodingRow.status).order_by(CodingRow.status)))
+        return Revision(*marks, statuses)
 
     # memos -----------------------------------------------------------------------------------
     def add_memo(self, target: str, target_id: str, coder: str, text: str) -> int:
