@@ -149,13 +149,10 @@ def explore(
 
 
 def _serve(project: Path, host: str, port: int) -> None:
-    app_file = Path(__file__).resolve().parent.parent / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", host,
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--client.toolbarMode", "minimal",
-               "--", "--project", str(project.resolve())]
+    from qualcoder.explorer.server import command
+
     console.print(f"Explorer on http://{host}:{port} (Ctrl+C stops it).")
-    raise typer.Exit(subprocess.call(command))
+    raise typer.Exit(subprocess.call(command(project, host=host, port=port)))
 
 
 codebook_app = typer.Typer(help="Check, load, show and export the codebook.", no_args_is_help=True)

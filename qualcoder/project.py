@@ -44,6 +44,7 @@ class Project:
         self.engine = make_engine(config.database_url(folder))
         self.backup = upgrade(self.engine)
         self.repo = Repository(self.engine)
+        self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics)
 
     # opening -------------------------------------------------------------------------------------
     @classmethod

@@ -6,8 +6,10 @@ The documents are vectorised once (``DocumentTerms``); NPMI of both models and t
 from __future__ import annotations
 
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,21 +155,33 @@ class QualityWorker:
     """
 
     def __init__(self, parallel: bool):
-        self.process = subprocess.Popen([sys.executable, "-m", "qualcoder.topic_quality"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE) if parallel else None
-        self.pending: list[_Answer] = []
+        self.process = self.outbox = None
+        if parallel:
+            self.process = subprocess.Popen([sys.executable, "-m", "qualcoder.topic_quality"],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            # a thread writes the questions: the pipe would block the fit while the worker is still starting
+            self.outbox = queue.Queue()
+            threading.Thread(target=self._write, daemon=True).start()
 
     def __enter__(self) -> QualityWorker:
         return self
 
     def __exit__(self, *exc) -> None:
         if self.process:
-            self.process.stdin.close()
-            self.process.wait(timeout=60)
+            self.outbox.put(None)
+            self.process.kill()  # every answer has been read (or the fit failed): nothing is lost
+            self.process.wait()
+
+    def _write(self) -> None:
+        while (message := self.outbox.get()) is not None:
+            try:
+                pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self.process.stdin.flush()
+            except (BrokenPipeError, ValueError, OSError):  # the worker stopped: receive() says so
+                return
 
     def _send(self, *message) -> None:
-        pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()
+        self.outbox.put(message)
 
     def receive(self) -> dict:
         try:

@@ -279,9 +279,6 @@ def _probabilities(model, probabilities, topics) -> list[float | None]:
 
 def fit_topics(project, options: TopicOptions, progress=None) -> int:
     """Fit, store and return the run id."""
-    segments = project.segments_df()
-    if segments.empty:
-        raise NotSegmented("the project has no segments", place="project", fix="Run `qualcoder segment` first.")
     if options.language not in ("auto", "fr", "en", "all"):
         raise TopicError(f"language {options.language!r} is not known", place="--language",
                          fix="Use fr, en, all, or leave it out to fit each language on its own.")
@@ -292,10 +289,9 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
     name = options.name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
     if project.repo.topic_run_taken(name):
         raise TopicError(f"a topic run named {name!r} exists", place="--name", fix="Choose another name.")
-    from qualcoder.coding.suggest import segment_lemma_lists
-
-    stops = stop_words() | people_words(project)
-    segments = segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops))
+    segments, stops = _segments_with_lemmas(project)
+    if segments.empty:
+        raise NotSegmented("the project has no segments", place="project", fix="Run `qualcoder segment` first.")
     short = segments["lemmas"].str.split().str.len() < MIN_LEMMAS
     usable = segments[~short]
     groups = _groups(usable, options.language)
@@ -335,6 +331,22 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
     topics = [t for f in fits for t in f.topics]
     assignments = [a for f in fits for a in f.assignments]
     return project.repo.save_topic_run(name, project.repo.segmentation() or "", params, report, topics, assignments)
+
+
+def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:
+    """The segments with their content lemmas, and the stop words used. Kept on the project for the next fit
+    (a second fit with other parameters is the usual next step) while documents, parses and segments stay."""
+    from qualcoder.coding.suggest import segment_lemma_lists
+
+    revision = project.revision()
+    key = (revision.documents, revision.parses, revision.segments)
+    cached = project._topic_inputs
+    if cached is None or cached[0] != key:
+        stops = stop_words() | people_words(project)
+        segments = project.segments_df()
+        segments = segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops))
+        project._topic_inputs = cached = (key, segments, stops)
+    return cached[1], cached[2]
 
 
 def _groups(segments: pd.DataFrame, language: str) -> dict[str, pd.DataFrame]:

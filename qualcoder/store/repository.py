@@ -47,6 +47,8 @@ class Revision(NamedTuple):
     codebooks: tuple
     topic_runs: tuple
     statuses: tuple
+    documents: tuple
+    parses: tuple
 
 
 def _now() -> datetime:
@@ -294,13 +296,15 @@ class Repository:
 
     def revision(self) -> Revision:
         """A cheap fingerprint of what analyses read: it changes when codings, memos, decisions, segments, the
-        codebook or topic runs change (row counts and highest ids, and the number of codings per status)."""
-        tables = (CodingRow, MemoRow, AdjudicationRow, SegmentRow, CodebookRow, TopicRunRow)
+        codebook, topic runs, documents or parses change (row counts and highest ids, and codings per status)."""
+        # a parse has no id of its own: re-parsing a document gives it a new time
+        columns = [table.id for table in (CodingRow, MemoRow, AdjudicationRow, SegmentRow, CodebookRow, TopicRunRow,
+                                          DocumentRow)] + [ParseRow.created_at]
         with Session(self.engine) as session:
-            marks = [tuple(session.execute(select(func.count(), func.max(table.id))).one()) for table in tables]
+            marks = [tuple(session.execute(select(func.count(), func.max(column))).one()) for column in columns]
             statuses = tuple(tuple(row) for row in session.execute(
                 select(CodingRow.status, func.count()).group_by(CodingRow.status).order_by(CodingRow.status)))
-        return Revision(*marks, statuses)
+        return Revision(*marks[:6], statuses, *marks[6:])
 
     # memos -----------------------------------------------------------------------------------
     def add_memo(self, target: str, target_id: str, coder: str, text: str) -> int:
