@@ -36,11 +36,13 @@ def covered_pairs(segments: pd.DataFrame, codings: pd.DataFrame, rule: str) -> p
     start, end = codings["start"].to_numpy(np.int64), codings["end"].to_numpy(np.int64)
     if not len(doc) or not len(seg_doc):
         return pd.DataFrame({"segment_id": pd.Series(dtype="int64"), "coding": pd.Series(dtype="int64")})
-    # one sorted key per position: document first, then offset
+    # one sorted key per position: document first, then offset. Candidates run from the first segment whose end
+    # (running maximum: windows overlap) passes the coding's start to the last one starting before its end.
     width = int(max(seg_end.max(), end.max())) + 1
-    keys = seg_doc * width + seg_start
-    low = np.maximum(np.searchsorted(keys, doc * width + start, side="left") - 1, 0)
-    high = np.searchsorted(keys, doc * width + end, side="left")
+    start_keys = seg_doc * width + seg_start
+    reach = np.maximum.accumulate(seg_doc * width + seg_end)
+    low = np.searchsorted(reach, doc * width + start, side="right")
+    high = np.searchsorted(start_keys, doc * width + end, side="left")
     counts = np.maximum(high - low, 0)
     coding = np.repeat(np.arange(len(doc)), counts)
     first = np.repeat(np.cumsum(counts) - counts, counts)

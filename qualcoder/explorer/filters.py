@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 
 from qualcoder.codebook import Codebook
-from qualcoder.overlap import covered_segments
+from qualcoder.overlap import covered_pairs
 
 COUNTED_STATUSES = ("applied", "accepted")  # suggestions count once a person accepts them
 ATTRIBUTE_COLUMNS = ("speaker", "profession", "type", "language")
 SHOWN_COLUMNS = ["segment_id", "doc", "speaker", "profession", "codes", "text", "type", "language", "date", "section"]
-LINK_COLUMNS = ["segment_id", "code", "coder", "source"]
 
 
 @dataclass(frozen=True)
@@ -120,34 +119,11 @@ class SegmentIndex:
 
 def coding_links(segments: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
     """(segment_id, code, coder, source) for every segment a coding covers, under the rule agreement and the
-    wide export use (``half_either``: the overlap is at least half of the shorter of segment and coding).
-
-    Vectorised with ``searchsorted``: segments of a document do not overlap, so the segments a coding touches
-    are a contiguous run in (document, start) order.
-    """
-    ordered = segments.sort_values(["doc_id", "start"])
-    starts, ends = ordered["start"].to_numpy(np.int64), ordered["end"].to_numpy(np.int64)
-    scale = int(max(ends.max(initial=0), codings["end"].max() if len(codings) else 0)) + 1
-    doc_keys = ordered["doc_id"].to_numpy(np.int64) * scale
-    start_keys, end_keys = doc_keys + starts, doc_keys + ends
-    if np.any(np.diff(end_keys) < 0):  # overlapping segments: take the general (slower) path
-        return _links_by_group(segments, codings)
-    c_doc = codings["doc_id"].to_numpy(np.int64) * scale
-    c_start, c_end = codings["start"].to_numpy(np.int64), codings["end"].to_numpy(np.int64)
-    first = np.searchsorted(end_keys, c_doc + c_start, side="right")
-    last = np.searchsorted(start_keys, c_doc + c_end, side="left")
-    counts = np.maximum(last - first, 0)
-    coding_index = np.repeat(np.arange(len(codings)), counts)
-    segment_index = np.repeat(first, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    overlap = (np.minimum(ends[segment_index], c_end[coding_index])
-               - np.maximum(starts[segment_index], c_start[coding_index]))
-    shorter = np.minimum(ends[segment_index] - starts[segment_index], c_end[coding_index] - c_start[coding_index])
-    covered = (overlap > 0) & (overlap >= 0.5 * shorter)
-    picked = codings.iloc[coding_index[covered]]
-    links = pd.DataFrame({
-        "segment_id": ordered["segment_id"].to_numpy()[segment_index[covered]],
-        "code": picked["code"].to_numpy(), "coder": picked["coder"].to_numpy(), "source": picked["source"].to_numpy(),
-    })
+    wide export use (``half_either``: the overlap is at least half of the shorter of segment and coding)."""
+    pairs = covered_pairs(segments, codings, "half_either")
+    picked = codings.iloc[pairs["coding"].to_numpy()]
+    links = pd.DataFrame({"segment_id": pairs["segment_id"].to_numpy(), "code": picked["code"].to_numpy(),
+                          "coder": picked["coder"].to_numpy(), "source": picked["source"].to_numpy()})
     return _categorical(links.drop_duplicates())
 
 
@@ -158,14 +134,6 @@ def _joined_codes(links: pd.DataFrame) -> dict[int, str]:
     for segment_id, code in zip(pairs["segment_id"].tolist(), pairs["code"].tolist()):
         found.setdefault(segment_id, []).append(code)
     return {segment_id: ", ".join(codes) for segment_id, codes in found.items()}
-
-
-def _links_by_group(segments: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for (coder, source), group in codings.groupby(["coder", "source"]):
-        for segment_id, codes in covered_segments(segments, group, "half_either").items():
-            rows.extend((segment_id, code, coder, source) for code in codes)
-    return _categorical(pd.DataFrame(rows, columns=LINK_COLUMNS))
 
 
 def _categorical(links: pd.DataFrame) -> pd.DataFrame:

@@ -279,8 +279,9 @@ class Repository:
         """The codings (every column, or only ``columns``), in id order."""
         table = CodingRow.__table__.columns
         chosen = [table[name] for name in columns] if columns else list(table)
-        with Session(self.engine) as session:
-            rows = session.execute(select(*chosen).where(*where).order_by(CodingRow.id)).all()
+        # a Core connection: ORM result processing doubles the time on 100,000 codings
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(*chosen).where(*where).order_by(CodingRow.id)).all()
         return _frame(rows, [c.name for c in chosen])
 
     def code_versions(self, source: str) -> dict[str, str | None]:
