@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualcoder.errors import UnknownDocument
@@ -60,6 +61,15 @@ class Repository:
         self.engine = engine
 
     # documents -------------------------------------------------------------------------------
+    @contextmanager
+    def _core(self) -> Iterator[Connection]:
+        """A Core connection for fast reads (the one this repository is bound to, inside an import transaction)."""
+        if isinstance(self.engine, Connection):
+            yield self.engine
+        else:
+            with self.engine.connect() as connection:
+                yield connection
+
     def duplicate_of(self, sha256: str) -> str | None:
         with Session(self.engine) as session:
             return session.scalar(select(DocumentRow.name).where(DocumentRow.sha256 == sha256))
@@ -280,7 +290,7 @@ class Repository:
         table = CodingRow.__table__.columns
         chosen = [table[name] for name in columns] if columns else list(table)
         # a Core connection: ORM result processing doubles the time on 100,000 codings
-        with self.engine.connect() as connection:
+        with self._core() as connection:
             rows = connection.execute(select(*chosen).where(*where).order_by(CodingRow.id)).all()
         return _frame(rows, [c.name for c in chosen])
 
