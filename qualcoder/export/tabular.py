@@ -302,6 +302,13 @@ def to_csv_bytes(frame: pd.DataFrame, *, excel: bool = False) -> bytes:
     >>> to_csv_bytes(pd.DataFrame({"a": [1.5], "b": ["x;y"]}), excel=True)
     b'\xef\xbb\xbf"a";"b"\r\n"1,5";"x;y"\r\n'
     """
+    sink = pa.BufferOutputStream()
+    _write_csv(frame, sink, excel)
+    return sink.getvalue().to_pybytes()
+
+
+def _write_csv(frame: pd.DataFrame, sink, excel: bool) -> None:
+    """Neutralise, then let pyarrow write into ``sink`` (a buffer or a file): the BOM first for Excel."""
     safe = neutralise(frame)
     if excel:
         decimals = {c: safe[c].astype("string").str.replace(".", ",", regex=False)
@@ -314,10 +321,9 @@ def to_csv_bytes(frame: pd.DataFrame, *, excel: bool = False) -> bytes:
         table = pa.Table.from_pandas(safe.assign(**texts), preserve_index=False)
     options = pa_csv.WriteOptions(delimiter=";" if excel else ",", eol="\r\n" if excel else "\n",
                                   quoting_style="needed")
-    sink = pa.BufferOutputStream()
+    if excel:
+        sink.write(b"\xef\xbb\xbf")
     pa_csv.write_csv(table, sink, options)
-    data = sink.getvalue().to_pybytes()
-    return b"\xef\xbb\xbf" + data if excel else data
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, *, codebook: Codebook | None = None) -> bytes:
@@ -373,8 +379,14 @@ def _fit_cells(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, excel: bool = False, force: bool = False) -> Path:
-    """Write ``to_csv_bytes(frame, excel=excel)``; an existing file is kept unless ``force``."""
-    return write_bytes(path, to_csv_bytes(frame, excel=excel), force=force)
+    """Write what ``to_csv_bytes(frame, excel=excel)`` gives, streamed to the file; an existing file is kept
+    unless ``force``."""
+
+    def write(temporary: Path) -> None:
+        with pa.OSFile(str(temporary), "wb") as sink:
+            _write_csv(frame, sink, excel)
+
+    return atomic_write(path, write, force=force)
 
 
 def write_xlsx(frame: pd.DataFrame, path: str | Path, *, codebook: Codebook | None = None,
