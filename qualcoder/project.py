@@ -506,8 +506,8 @@ class Project:
         labels = {}
         if self.repo.active_codebook():
             labels = {c.id: c.label for c in self.codebook().codes}
-        frame["label_fr"] = frame["code"].map(lambda c: labels.get(c, {}).get("fr"))
-        frame["label_en"] = frame["code"].map(lambda c: labels.get(c, {}).get("en"))
+        for language in ("fr", "en"):
+            frame[f"label_{language}"] = frame["code"].map({code: label.get(language) for code, label in labels.items()})
         order = ["coding_id", "doc_id", "doc", "start", "end", "code", "label_fr", "label_en", "coder", "source",
                  "status", "confidence", "pattern", "memo", "codebook_version", "decided_by", "adjudication_id",
                  "created_at", "text"]

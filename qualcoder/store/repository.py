@@ -213,8 +213,8 @@ class Repository:
     def segments_frame(self) -> pd.DataFrame:
         query = select(SegmentRow.id, SegmentRow.document_id, SegmentRow.position, SegmentRow.start, SegmentRow.end,
                        SegmentRow.speaker, SegmentRow.section, SegmentRow.turn).order_by(SegmentRow.id)
-        with Session(self.engine) as session:
-            rows = session.execute(query).all()
+        with self._core() as connection:
+            rows = connection.execute(query).all()
         return _frame(rows, ["segment_id", "doc_id", "position", "start", "end", "speaker", "section_index", "turn"])
 
     def sections_frame(self) -> pd.DataFrame:
