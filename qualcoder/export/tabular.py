@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -278,21 +278,27 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     [['\\'=HYPERLINK("x")', -1], ['ok', 2], ["'-2", 3]]
     """
     out = frame.copy(deep=False)
-    for column in out.columns:
-        series = out[column]
-        if not _is_text(series):
-            continue
-        try:
-            risky = series.str.match(_FORMULA_START, na=False).astype(bool)
-        except AttributeError:  # an object column holding no text at all
-            continue
-        if risky.any():
-            out[column] = series.where(~risky, "'" + series.astype(str))
+    for column, series, risky in _text_cells(out, lambda text: text.str.match(_FORMULA_START, na=False)):
+        out[column] = series.where(~risky, "'" + series.astype(str))
     return out
 
 
 def _is_text(series: pd.Series) -> bool:
     return series.dtype == object or isinstance(series.dtype, pd.StringDtype)
+
+
+def _text_cells(frame: pd.DataFrame, test) -> Iterator[tuple[str, pd.Series, pd.Series]]:
+    """(column, series, mask) for each text column where ``test(series)`` marks at least one cell."""
+    for column in frame.columns:
+        series = frame[column]
+        if not _is_text(series):
+            continue
+        try:
+            mask = test(series).fillna(False).astype(bool)
+        except AttributeError:  # an object column holding no text at all
+            continue
+        if mask.any():
+            yield column, series, mask
 
 
 def to_csv_bytes(frame: pd.DataFrame, *, excel: bool = False) -> bytes:
@@ -361,20 +367,12 @@ def _write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None
 
 def _fit_cells(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
     out = frame.copy(deep=False)
-    for column in out.columns:
-        series = out[column]
-        if not _is_text(series):
-            continue
-        try:
-            long = series.str.len().gt(XLSX_CELL_LIMIT).fillna(False).astype(bool)
-        except AttributeError:  # an object column holding no text at all
-            continue
-        if long.any():
-            cut = series[long].str.slice(0, XLSX_CELL_LIMIT - len(TRUNCATED)) + TRUNCATED
-            out[column] = series.where(~long, cut)
-            warnings.warn(f"{int(long.sum())} cell(s) of column {column!r} in sheet {sheet!r} exceeded Excel's "
-                          f"{XLSX_CELL_LIMIT:,} characters and were cut (marked '…truncated'); export CSV or "
-                          f"Parquet for the full text", TruncatedCells, stacklevel=3)
+    for column, series, long in _text_cells(out, lambda text: text.str.len().gt(XLSX_CELL_LIMIT)):
+        cut = series[long].str.slice(0, XLSX_CELL_LIMIT - len(TRUNCATED)) + TRUNCATED
+        out[column] = series.where(~long, cut)
+        warnings.warn(f"{int(long.sum())} cell(s) of column {column!r} in sheet {sheet!r} exceeded Excel's "
+                      f"{XLSX_CELL_LIMIT:,} characters and were cut (marked '…truncated'); export CSV or "
+                      f"Parquet for the full text", TruncatedCells, stacklevel=3)
     return out
 
 
