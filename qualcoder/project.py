@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -221,20 +221,22 @@ class Project:
         """One row per (document, speaker label): role, profession, organisation, number of turns."""
         turns = self.repo.turns_frame().dropna(subset=["speaker"])
         counts = turns.groupby(["doc_id", "speaker"]).size().rename("turns").reset_index()
-        resolved = self._resolve_speakers(counts[["doc_id", "speaker"]].itertuples(index=False))
+        resolved = self._resolve_speakers(counts)
         return counts.merge(resolved, on=["doc_id", "speaker"], how="left")
 
-    def _resolve_speakers(self, pairs: Iterable[tuple[int, str]]) -> pd.DataFrame:
+    def _resolve_speakers(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        """role, profession and organisation of each (doc_id, speaker) pair of ``pairs``."""
         documents = {row.doc_id: row for row in self.repo.documents_frame(with_text=False).itertuples()}
-        infos = self.repo.speakers()
+        infos: dict[str, list[SpeakerInfo]] = {}
+        for info in self.repo.speakers():
+            infos.setdefault(info.label, []).append(info)
         rows = []
-        for doc_id, label in pairs:
+        for doc_id, label in zip(pairs["doc_id"].tolist(), pairs["speaker"].tolist()):
             document = documents[doc_id]
-            info = _speaker_info(infos, label, document.name)
+            info = _speaker_info(infos.get(label, []), label, document.name)
             profession = info.profession if info else _attendee_profession(document.attributes, label)
             role = (info.role if info and info.role else None) or default_role(label, document.type)
-            rows.append({"doc_id": doc_id, "speaker": label, "role": role, "profession": profession,
-                         "organisation": info.organisation if info else None})
+            rows.append((doc_id, label, role, profession, info.organisation if info else None))
         return pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
 
     def segments_df(self, with_text: bool = True) -> pd.DataFrame:
@@ -245,7 +247,7 @@ class Project:
         frame = segments.merge(docs, on="doc_id", how="left")
         frame = frame.merge(self.repo.sections_frame(), on=["doc_id", "section_index"], how="left")
         pairs = frame[["doc_id", "speaker"]].dropna().drop_duplicates()
-        frame = frame.merge(self._resolve_speakers(pairs.itertuples(index=False)), on=["doc_id", "speaker"],
+        frame = frame.merge(self._resolve_speakers(pairs), on=["doc_id", "speaker"],
                             how="left")
         if with_text:
             # sliced from one text per document: merging the texts onto the segments would copy each many times
@@ -546,6 +548,7 @@ def _speaker_applies(scope: str | None, doc_name: str) -> bool:
 
 
 def _speaker_info(infos: list[SpeakerInfo], label: str, doc_name: str) -> SpeakerInfo | None:
+    """The speakers.csv entry for ``label`` in that document: one scoped to the file first, else a general one."""
     scoped = [i for i in infos if i.label == label and i.file and _speaker_applies(i.file, doc_name)]
     if scoped:
         return scoped[0]

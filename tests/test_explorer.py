@@ -214,6 +214,18 @@ def test_filters_any_all_and_parent_codes(index):
     assert len(dated) and dated["date"].str.startswith("2004").all()
 
 
+def test_shown_rows_carry_their_codes(index):
+    """The page joins the codes of the rows it shows only; they must be each segment's counted codes."""
+    wanted = SegmentFilter(codes=("territoire",))
+    everything = index.select(wanted)
+    first = index.select(wanted, limit=5)
+    assert len(first) == 5 and first["segment_id"].tolist() == everything["segment_id"].head(5).tolist()
+    assert first["codes"].tolist() == everything["codes"].head(5).tolist()
+    for row in first.itertuples():
+        codes = set(index.links.loc[index.links["segment_id"] == row.segment_id, "code"].astype(str))
+        assert row.codes.split(", ") == sorted(codes) and any(c.startswith("territoire") for c in codes)
+
+
 def test_download_is_the_cli_export_of_the_selection(demo_project, index):
     chosen = index.select(SegmentFilter(professions=("neurologue",)))
     ids = [int(i) for i in chosen["segment_id"]]

@@ -112,3 +112,27 @@ def test_offsets_survive_the_database(sqlite_project, tmp_path_factory, answers)
     for row in segments.itertuples():
         assert row.text == documents.loc[row.doc_id, "text"][row.start:row.end]
         assert row.text.strip() == row.text and row.text
+
+
+def test_fast_reads_match_sqlalchemy_reads(make_project, sample_dir):
+    """Plain integer and string columns are read straight from the DBAPI cursor; the result must be what
+    SQLAlchemy gives, on both backends, and columns needing conversion (dates) still come converted."""
+    from datetime import datetime
+
+    from qualcoder.store.tables import CodingRow
+
+    project = make_project()
+    project.import_files([sample_dir])
+    project.segment("sentence")
+    segments = project.segments_df().head(3)
+    project.repo.add_codings([{"document_id": int(row.doc_id), "start": int(row.start), "end": int(row.end),
+                               "code": code, "coder": "alice", "source": "manual", "status": "applied",
+                               "snippet": row.text}
+                              for row, code in zip(segments.itertuples(), "aba")])
+    lean = project.repo.codings_frame(columns=["document_id", "start", "end", "code", "coder"])
+    full = project.repo.codings_frame()
+    assert lean.to_dict("list") == full[lean.columns].to_dict("list")
+    assert lean["code"].tolist() == ["a", "b", "a"] and lean["start"].dtype.kind == "i"
+    assert all(isinstance(value, datetime) for value in full["created_at"])
+    filtered = project.repo.codings_frame(where=[CodingRow.code == "a"], columns=["code", "start"])
+    assert filtered["start"].tolist() == lean.loc[lean["code"] == "a", "start"].tolist()

@@ -20,14 +20,14 @@ def render() -> None:
     st.title("Segments")
     index = state.segment_index(folder, revision)
     wanted = _filters(index, state.codebook(folder, revision))
-    shown = index.select(wanted)
-    st.caption(f"{len(shown):,} of {len(index.segments):,} segments"
-               + (f" (the first {SHOWN_ROWS:,} are shown; the downloads hold them all)" if len(shown) > SHOWN_ROWS
+    mask = index.mask(wanted)
+    ids = index.segments.loc[mask, "segment_id"].tolist()
+    st.caption(f"{len(ids):,} of {len(index.segments):,} segments"
+               + (f" (the first {SHOWN_ROWS:,} are shown; the downloads hold them all)" if len(ids) > SHOWN_ROWS
                   else ""))
-    st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, height=480, column_config={
+    st.dataframe(index.shown(mask, SHOWN_ROWS), hide_index=True, height=480, column_config={
         "doc": st.column_config.TextColumn(width="small"), "codes": st.column_config.TextColumn(width="medium"),
         "text": st.column_config.TextColumn(width="large")})
-    ids = [int(i) for i in shown["segment_id"]]
     args = (project, ids, list(wanted.coders), list(wanted.sources))
     cols = st.columns(2)
     cols[0].download_button("Download CSV", partial(downloads.csv_bytes, *args), "segments.csv", "text/csv",
