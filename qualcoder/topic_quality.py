@@ -5,6 +5,7 @@ The documents are vectorised once (``DocumentTerms``); NPMI of both models and t
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
 import subprocess
@@ -16,6 +17,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from threadpoolctl import threadpool_limits
 
 NMF_SAMPLE = 2000
 NMF_FEATURES = 5000
@@ -109,23 +111,42 @@ def nmf_baseline(terms: DocumentTerms, n_topics: int, seed: int, top_n: int = 10
     return [[words[i] for i in component.argsort()[::-1][:top_n]] for component in model.components_], counts.shape[0]
 
 
-def quality(topics: list[list[str]], terms: DocumentTerms, seed: int) -> dict:
-    """Diversity and NPMI of the topics, and of an NMF baseline with as many topics on the same counts."""
-    baseline, fitted_on = nmf_baseline(terms, len(topics), seed) if topics else ([], 0)
+def quality(topics: list[list[str]], terms: DocumentTerms, seed: int,
+            baseline: tuple[list[list[str]], int] | None = None) -> dict:
+    """Diversity and NPMI of the topics, and of an NMF baseline with as many topics on the same counts
+    (``baseline``: its topics and the documents it was fitted on, when it was fitted beforehand)."""
+    if baseline is None:
+        baseline = nmf_baseline(terms, len(topics), seed) if topics else ([], 0)
+    words, fitted_on = baseline
     return {"topics": len(topics), "diversity": round(diversity(topics), 3), "npmi": round(npmi(topics, terms), 3),
-            "nmf_baseline": {"diversity": round(diversity(baseline), 3), "npmi": round(npmi(baseline, terms), 3),
+            "nmf_baseline": {"diversity": round(diversity(words), 3), "npmi": round(npmi(words, terms), 3),
                              "fitted_on_segments": fitted_on, "terms": min(NMF_FEATURES, len(terms.words))}}
 
 
-_TERMS: dict[str, DocumentTerms] = {}  # per group, in the process that scores
+# per group, in the process that scores: the counted documents, and the baseline fitted beforehand (for a number of
+# topics) or the error it raised
+_TERMS: dict[str, DocumentTerms] = {}
+_BASELINES: dict[str, tuple[int, tuple[list[list[str]], int] | Exception]] = {}
 
 
 def _prepare(key: str, documents: list[str]) -> None:
     _TERMS[key] = DocumentTerms.of(documents)
 
 
+def _fit_baseline(key: str, n_topics: int, seed: int) -> None:
+    try:
+        _BASELINES[key] = (n_topics, nmf_baseline(_TERMS[key], n_topics, seed) if n_topics else ([], 0))
+    except Exception as error:  # raised when the group is scored
+        _BASELINES[key] = (n_topics, error)
+
+
 def _score(key: str, topics: list[list[str]], seed: int) -> dict:
-    return quality(topics, _TERMS.pop(key), seed)
+    n_topics, baseline = _BASELINES.pop(key, (None, None))
+    if isinstance(baseline, Exception):
+        raise baseline
+    if n_topics != len(topics):
+        baseline = None  # not fitted beforehand, or for another number of topics
+    return quality(topics, _TERMS.pop(key), seed, baseline)
 
 
 class _Answer:
@@ -200,7 +221,16 @@ class QualityWorker:
         else:
             _prepare(key, documents)
 
+    def baseline(self, key: str, n_topics: int, seed: int) -> None:
+        """Start fitting a group's NMF baseline as soon as its number of topics is known (the fit still has its
+        topic words to compute, and the run its rows to write)."""
+        if self.process:
+            self._send("baseline", key, n_topics, seed)
+        else:
+            _fit_baseline(key, n_topics, seed)
+
     def score(self, key: str, topics: list[list[str]], seed: int) -> _Answer:
+        """Score a group's topics; the answer's ``result()`` waits for the figures."""
         if self.process:
             self._send("score", key, topics, seed)
             return _Answer(self)
@@ -212,6 +242,10 @@ def _serve() -> None:
     prints goes to standard error)."""
     questions, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr
+    os.nice(5)  # the fit comes first when it needs both cores (HDBSCAN's core distances)
+    # one thread: the NMF's matrix products would otherwise take a share of the core the fit runs on (measured: the
+    # last baseline took twice as long with two threads beside the fit's last steps)
+    threadpool_limits(1)
     while True:
         try:
             kind, *args = pickle.load(questions)
@@ -219,6 +253,9 @@ def _serve() -> None:
             return
         if kind == "prepare":
             _prepare(*args)
+            continue
+        if kind == "baseline":
+            _fit_baseline(*args)
             continue
         try:
             answer = ("ok", _score(*args))

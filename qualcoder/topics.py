@@ -127,7 +127,9 @@ def _sentence_backend(cache):
     return CachedSentenceBackend()
 
 
-def _clusterer(options: TopicOptions, n: int, seed: int) -> tuple[object, dict]:
+def _clusterer(options: TopicOptions, n: int, seed: int, announce=lambda n_topics: None) -> tuple[object, dict]:
+    """The clustering block and its report; ``announce(n_topics)`` is called as soon as the number of topics is
+    known (k-means: now; HDBSCAN: once it has clustered, before BERTopic computes the topic words)."""
     choice = options.clusterer
     if choice == "auto":
         choice = "kmeans" if n < SMALL_CORPUS else "hdbscan"
@@ -138,14 +140,21 @@ def _clusterer(options: TopicOptions, n: int, seed: int) -> tuple[object, dict]:
         from sklearn.cluster import KMeans
 
         k = int(choice.split(":", 1)[1]) if ":" in choice else int(np.clip(round(np.sqrt(n / 4)), 4, 40))
+        announce(min(k, n - 1))
         return KMeans(n_clusters=min(k, n - 1), random_state=seed, n_init=10), {
             "clusterer": "kmeans", "k": min(k, n - 1), "why": reason}
     if choice == "hdbscan":
         from hdbscan import HDBSCAN
 
+        class AnnouncingHDBSCAN(HDBSCAN):
+            def fit(self, X, y=None):
+                super().fit(X, y)
+                announce(len(set(self.labels_.tolist()) - {-1}))
+                return self
+
         size = options.min_topic_size or max(5, min(50, n // 100))
-        return HDBSCAN(min_cluster_size=size, metric="euclidean", cluster_selection_method="eom",
-                       prediction_data=True), {"clusterer": "hdbscan", "min_cluster_size": size, "why": reason}
+        return AnnouncingHDBSCAN(min_cluster_size=size, metric="euclidean", cluster_selection_method="eom",
+                                 prediction_data=True), {"clusterer": "hdbscan", "min_cluster_size": size, "why": reason}
     raise TopicError(f"clusterer {options.clusterer!r} is not known", place="--clusterer",
                      fix="Use hdbscan, kmeans or kmeans:K (K topics).")
 
@@ -211,7 +220,10 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
     approximate = n >= APPROXIMATE_NEIGHBOURS
     reducer = UMAP(n_neighbors=neighbours, n_components=5, min_dist=0.0, metric="cosine", init="pca",
                    random_state=seed, n_jobs=1, force_approximation_algorithm=approximate)
-    clusterer, cluster_report = _clusterer(options, n, seed)
+    # the quality worker fits the NMF baseline (as many topics) while BERTopic computes the topic words; not when
+    # BERTopic reduces the number of topics afterwards
+    announce = (lambda n_topics: worker.baseline(language, n_topics, seed)) if options.nr_topics is None else None
+    clusterer, cluster_report = _clusterer(options, n, seed, announce or (lambda n_topics: None))
     # BERTopic applies the vectorizer to one document per topic: min_df must stay 1
     vectorizer = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2))
     seeds, seeded_codes = ([], [])
@@ -323,17 +335,24 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
                                   nlp, progress, frozenset(stops)))
             if progress:
                 progress("topics", len(fits), len(modelled))
-        for fit in fits:
-            fit.report["quality"] = fit.quality.result()
-    if not fits:
-        raise TopicError("no language has enough segments to model", place="project",
-                         fix=f"Topic models need at least {MIN_SEGMENTS} segments of {MIN_LEMMAS}+ content words.")
-    params = {**asdict(options), "name": name}
-    report = {"groups": {f.language: f.report for f in fits}, "notes": notes,
-              "segments_too_short": int(short.sum()), "versions": versions()}
-    topics = [t for f in fits for t in f.topics]
-    assignments = [a for f in fits for a in f.assignments]
-    return project.repo.save_topic_run(name, project.repo.segmentation() or "", params, report, topics, assignments)
+        if not fits:
+            raise TopicError("no language has enough segments to model", place="project",
+                             fix=f"Topic models need at least {MIN_SEGMENTS} segments of {MIN_LEMMAS}+ content "
+                                 "words.")
+        params = {**asdict(options), "name": name}
+        report = {"groups": {f.language: f.report for f in fits}, "notes": notes,
+                  "segments_too_short": int(short.sum()), "versions": versions()}
+
+        def with_quality() -> dict:
+            for fit in fits:
+                fit.report["quality"] = fit.quality.result()
+            return report
+
+        topics = [t for f in fits for t in f.topics]
+        assignments = [a for f in fits for a in f.assignments]
+        # the rows are written while the last group's quality figures are computed
+        return project.repo.save_topic_run(name, project.repo.segmentation() or "", params, report, topics,
+                                           assignments, complete_report=with_quality)
 
 
 def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:

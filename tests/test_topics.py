@@ -135,3 +135,23 @@ def test_quality_figures_by_hand_and_in_the_worker_process():
             worker.prepare("fr", documents)
         here, there = serial.score("fr", topics, 0).result(), parallel.score("fr", topics, 0).result()
     assert here == there and here["topics"] == 2 and here["nmf_baseline"]["fitted_on_segments"] == 5
+
+
+def test_a_baseline_fitted_beforehand_gives_the_same_figures():
+    """The worker may fit the NMF baseline as soon as the number of topics is known; the figures must be those
+    of a baseline fitted at scoring time, and a baseline fitted for another number of topics is fitted again."""
+    from qualcoder.topic_quality import QualityWorker
+
+    rng = random.Random(0)
+    vocabulary = ["soin", "patient", "budget", "tutelle", "médecin", "réseau", "formation", "hôpital"]
+    documents = [" ".join(rng.choices(vocabulary, k=6)) for _ in range(60)]
+    topics = [["soin", "patient"], ["budget", "tutelle"], ["réseau", "formation"]]
+    answers = {}
+    for case, announced in (("none", None), ("same", 3), ("other", 5)):
+        with QualityWorker(parallel=True) as worker:
+            worker.prepare("fr", documents)
+            if announced is not None:
+                worker.baseline("fr", announced, 0)
+            answers[case] = worker.score("fr", topics, 0).result()
+    assert answers["none"] == answers["same"] == answers["other"]
+    assert answers["none"]["nmf_baseline"]["fitted_on_segments"] == 60 and answers["none"]["topics"] == 3

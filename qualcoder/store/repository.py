@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import NamedTuple
@@ -386,7 +386,10 @@ class Repository:
 
     # topics ----------------------------------------------------------------------------------
     def save_topic_run(self, name: str, segmentation: str, params: dict, report: dict, topics: list[dict],
-                       assignments: list[dict]) -> int:
+                       assignments: list[dict], complete_report: Callable[[], dict] | None = None) -> int:
+        """Store a run in one transaction. ``complete_report``, when given, is called once the rows are written
+        and before the commit, and its report replaces ``report``: figures still being computed elsewhere are
+        waited for while the rows are written, and a failure leaves nothing stored."""
         with Session(self.engine) as session, session.begin():
             run = TopicRunRow(name=name, created_at=_now(), segmentation=segmentation, params=params, report=report)
             session.add(run)
@@ -395,6 +398,9 @@ class Repository:
                 session.execute(insert(TopicRow), [{**t, "run_id": run.id} for t in topics])
             if assignments:
                 session.execute(insert(TopicAssignmentRow), [{**a, "run_id": run.id} for a in assignments])
+            if complete_report:
+                session.execute(update(TopicRunRow).where(TopicRunRow.id == run.id)
+                                .values(report=complete_report()))
             return run.id
 
     def topic_run_taken(self, name: str) -> bool:
