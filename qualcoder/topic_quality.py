@@ -130,6 +130,7 @@ _BASELINES: dict[str, tuple[int, tuple[list[list[str]], int] | Exception]] = {}
 
 
 def _prepare(key: str, documents: list[str]) -> None:
+    _BASELINES.pop(key, None)  # left by a fit that failed before scoring: it was fitted on other documents
     _TERMS[key] = DocumentTerms.of(documents)
 
 

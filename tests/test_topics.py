@@ -85,6 +85,16 @@ def test_small_corpus_defaults_are_chosen_and_said(project):
     assert set(run.topics.language) == {"fr"}
 
 
+def test_hdbscan_reassigns_outliers_and_is_scored_against_as_many_nmf_topics(project):
+    run = project.fit_topics(name="hdbscan", language="fr", clusterer="hdbscan", min_topic_size=5)
+    group = run.report["groups"]["fr"]
+    assert group["blocks"]["clusterer"] == "hdbscan" and group["blocks"]["min_cluster_size"] == 5
+    real = run.topics[run.topics.topic != -1]
+    assert len(real) >= 2 and group["outliers"] == 0 and (run.assignments.topic >= 0).all()
+    assert group["quality"]["topics"] == len(real) and group["quality"]["nmf_baseline"]["fitted_on_segments"] == 108
+    assert _themes_recovered(run, "fr", THEMES_FR) > 0.8
+
+
 def test_guided_mode_seeds_with_the_codebook(project):
     run = project.fit_topics(name="guided", language="fr", guided=True, clusterer="kmeans:3")
     assert "financement.sources" in run.report["groups"]["fr"]["guided_codes"]
