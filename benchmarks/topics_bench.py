@@ -4,7 +4,7 @@
 - first vs second fit with ``minilm`` (the second encodes nothing);
 - our fit vs plain BERTopic with the same blocks on the same embeddings (target ratio <= 1.1): ours is the whole
   ``fit_topics`` (segments, embeddings from the cache, the fit, quality figures, the run stored); plain is
-  ``fit_transform`` and the outlier reassignment alone. Medians of three alternating rounds.
+  ``fit_transform`` and the outlier reassignment alone. Medians of five alternating rounds.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from qualcoder import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SEGMENTS = int(os.environ.get("QUALCODER_BENCH_TOPIC_SEGMENTS", 20_000))
-ROUNDS = 3
+ROUNDS = 5
 
 
 def build(folder: Path, segments: int = SEGMENTS) -> Project:
