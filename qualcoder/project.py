@@ -230,12 +230,19 @@ class Project:
         infos: dict[str, list[SpeakerInfo]] = {}
         for info in self.repo.speakers():
             infos.setdefault(info.label, []).append(info)
+        # a label without file-scoped entries resolves the same way in every document
+        general = {label: _speaker_info(found, label, "") for label, found in infos.items()
+                   if not any(i.file for i in found)}
+        roles: dict[tuple[str, str], str | None] = {}
         rows = []
         for doc_id, label in zip(pairs["doc_id"].tolist(), pairs["speaker"].tolist()):
             document = documents[doc_id]
-            info = _speaker_info(infos.get(label, []), label, document.name)
+            info = general[label] if label in general else _speaker_info(infos.get(label, []), label, document.name)
             profession = info.profession if info else _attendee_profession(document.attributes, label)
-            role = (info.role if info and info.role else None) or default_role(label, document.type)
+            role = info.role if info and info.role else None
+            if role is None:
+                key = (label, document.type)
+                role = roles[key] if key in roles else roles.setdefault(key, default_role(label, document.type))
             rows.append((doc_id, label, role, profession, info.organisation if info else None))
         return pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
 

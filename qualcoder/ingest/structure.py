@@ -7,6 +7,7 @@ minute-taker's narrative; in interviews it continues the current turn.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -323,10 +324,15 @@ def same_person(label: str, name: str) -> bool:
     return bool(label_words) and all(w in name_words and len(w) > 1 for w in label_words)
 
 
+@functools.cache
+def _folded_interviewer_labels() -> frozenset[str]:
+    return frozenset(_fold(s) for s in INTERVIEWER_LABELS)
+
+
 def default_role(label: str | None, doc_type: str) -> str | None:
     """Role implied by a label when speakers.csv says nothing."""
     if label is None:
         return None
-    if _fold(label) in {_fold(s) for s in INTERVIEWER_LABELS}:
+    if _fold(label) in _folded_interviewer_labels():
         return "interviewer"
     return {"interview": "participant", "minutes": "attendee"}.get(doc_type, "participant")
