@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -227,22 +227,13 @@ class Project:
     def _resolve_speakers(self, pairs: pd.DataFrame) -> pd.DataFrame:
         """role, profession and organisation of each (doc_id, speaker) pair of ``pairs``."""
         documents = {row.doc_id: row for row in self.repo.documents_frame(with_text=False).itertuples()}
-        infos: dict[str, list[SpeakerInfo]] = {}
-        for info in self.repo.speakers():
-            infos.setdefault(info.label, []).append(info)
-        # a label without file-scoped entries resolves the same way in every document
-        general = {label: _speaker_info(found, label, "") for label, found in infos.items()
-                   if not any(i.file for i in found)}
-        roles: dict[tuple[str, str], str | None] = {}
+        directory = _SpeakerDirectory(self.repo.speakers())
         rows = []
         for doc_id, label in zip(pairs["doc_id"].tolist(), pairs["speaker"].tolist()):
             document = documents[doc_id]
-            info = general[label] if label in general else _speaker_info(infos.get(label, []), label, document.name)
+            info = directory.find(label, document.name)
             profession = info.profession if info else _attendee_profession(document.attributes, label)
-            role = info.role if info and info.role else None
-            if role is None:
-                key = (label, document.type)
-                role = roles[key] if key in roles else roles.setdefault(key, default_role(label, document.type))
+            role = (info.role if info and info.role else None) or default_role(label, document.type)
             rows.append((doc_id, label, role, profession, info.organisation if info else None))
         return pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
 
@@ -554,12 +545,24 @@ def _speaker_applies(scope: str | None, doc_name: str) -> bool:
     return scope in (doc_name, base) or base.endswith("/" + scope)
 
 
-def _speaker_info(infos: list[SpeakerInfo], label: str, doc_name: str) -> SpeakerInfo | None:
-    """The speakers.csv entry for ``label`` in that document: one scoped to the file first, else a general one."""
-    scoped = [i for i in infos if i.label == label and i.file and _speaker_applies(i.file, doc_name)]
-    if scoped:
-        return scoped[0]
-    return next((i for i in infos if i.label == label and not i.file), None)
+class _SpeakerDirectory:
+    """speakers.csv entries by label: for a label in a document, the first entry scoped to that file, else the
+    first general one."""
+
+    def __init__(self, infos: Iterable[SpeakerInfo]):
+        self.scoped: dict[str, list[SpeakerInfo]] = {}
+        self.general: dict[str, SpeakerInfo] = {}
+        for info in infos:
+            if info.file:
+                self.scoped.setdefault(info.label, []).append(info)
+            else:
+                self.general.setdefault(info.label, info)
+
+    def find(self, label: str, doc_name: str) -> SpeakerInfo | None:
+        for info in self.scoped.get(label, ()):
+            if _speaker_applies(info.file, doc_name):
+                return info
+        return self.general.get(label)
 
 
 def _attendee_profession(attributes: dict, label: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -127,9 +128,11 @@ def _sentence_backend(cache):
     return CachedSentenceBackend()
 
 
-def _clusterer(options: TopicOptions, n: int, seed: int, announce=lambda n_topics: None) -> tuple[object, dict]:
-    """The clustering block and its report; ``announce(n_topics)`` is called as soon as the number of topics is
-    known (k-means: now; HDBSCAN: once it has clustered, before BERTopic computes the topic words)."""
+def _clusterer(options: TopicOptions, n: int, seed: int, announce: Callable[[int], None] | None = None
+               ) -> tuple[object, dict]:
+    """The clustering block and its report; ``announce(n_topics)``, when given, is called as soon as the number of
+    topics is known (k-means: now; HDBSCAN: once it has clustered, before BERTopic computes the topic words)."""
+    announce = announce or (lambda n_topics: None)
     choice = options.clusterer
     if choice == "auto":
         choice = "kmeans" if n < SMALL_CORPUS else "hdbscan"
@@ -223,7 +226,7 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
     # the quality worker fits the NMF baseline (as many topics) while BERTopic computes the topic words; not when
     # BERTopic reduces the number of topics afterwards
     announce = (lambda n_topics: worker.baseline(language, n_topics, seed)) if options.nr_topics is None else None
-    clusterer, cluster_report = _clusterer(options, n, seed, announce or (lambda n_topics: None))
+    clusterer, cluster_report = _clusterer(options, n, seed, announce)
     # BERTopic applies the vectorizer to one document per topic: min_df must stay 1
     vectorizer = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2))
     seeds, seeded_codes = ([], [])
