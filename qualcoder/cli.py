@@ -347,6 +347,8 @@ def autocode(
     console.print(f"{len(report.codes_run)} code(s) run; {verb} {len(report.codings)} (segment, code) pairs.")
     if report.codes_run:
         _print_frame(report.counts(), False, "Segments per code")
+    for warning in report.warnings:
+        console.print(f"[yellow]{warning}[/yellow]")
     if report.unmatched_terms:
         console.print(f"[yellow]{len(report.unmatched_terms)} term(s) matched nowhere (check their lemmas): "
                       f"{', '.join(report.unmatched_terms[:12])}{' …' if len(report.unmatched_terms) > 12 else ''}"

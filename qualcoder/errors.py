@@ -165,3 +165,19 @@ class EmbeddingModelUnavailable(QualcoderError):
     """An embedding model that is not on this machine: never downloaded, never silently replaced."""
 
     code = "Q601"
+
+
+class StaleAction(QualcoderError):
+    """An undo or redo that would overwrite a change made since (by someone else, or by the same coder)."""
+
+    code = "Q520"
+
+
+class NothingToUndo(QualcoderError):
+    code = "Q521"
+
+
+class StaleView(QualcoderError):
+    """The page was drawn from a state that has changed since: the coding was removed, the document re-imported."""
+
+    code = "Q522"

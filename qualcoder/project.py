@@ -9,7 +9,7 @@ import pandas as pd
 
 from qualcoder import ingest
 from qualcoder.codebook import Codebook, load_codebook
-from qualcoder.coding import manual
+from qualcoder.coding import COUNTED_STATUSES, edits, manual
 from qualcoder.coding.codebooks import CodebookChange, active_codebook, load_into, require_code
 from qualcoder.config import CONFIG_NAME, ProjectConfig, read_config, write_config
 from qualcoder.errors import NotSegmented, ProjectExists, QualcoderError
@@ -281,8 +281,6 @@ class Project:
 
         >>> # p.add_coding("territoire.defense", "alice", segment=12, memo="defends the GP's role")
         """
-        book = self.codebook()
-        require_code(book, code)
         if segment is not None:
             row = self.repo.segments_frame().set_index("segment_id")
             if segment not in row.index:
@@ -293,28 +291,65 @@ class Project:
         if doc is None or start is None or end is None:
             raise manual.InvalidCoding("say what to code", place="code add",
                                        fix="Give --segment ID, or --doc, --start and --end.")
-        document = self.document(doc)
-        manual.check_span(document.text, start, end, document.name)
-        row = manual.coding_row(document.id, document.text, start, end, code, coder, source="manual",
-                                version=book.version, memo=memo)
-        return self.repo.add_codings([row])[0]
+        return self.apply_codes(doc, start, end, [code], coder, memo=memo)[0]
 
-    def remove_coding(self, coding_id: int) -> None:
-        from qualcoder.store.tables import CodingRow
+    def apply_codes(self, doc: int | str, start: int, end: int, codes: Sequence[str], coder: str, *,
+                    memo: str | None = None, expected_text: str | None = None) -> list[int]:
+        """Code ``text[start:end]`` of a document (edge blanks trimmed) with one or several codes, as one undoable
+        action; returns the new coding ids. ``expected_text``: the text the coder selected (checked).
 
-        if not self.repo.delete_codings([CodingRow.id == coding_id]):
-            raise manual.InvalidCoding(f"there is no coding {coding_id}", place="--id",
-                                       fix="List codings with `qualcoder code list`.")
+        >>> # p.apply_codes("entretien-03.txt", 120, 410, ["financement", "territoire"], "alice")
+        """
+        return edits.apply_codes(self, doc, start, end, codes, coder, memo=memo, expected_text=expected_text)
+
+    def remove_coding(self, coding_id: int, coder: str | None = None) -> None:
+        """Remove a coding and its memos (undoable by ``coder``, by default the coding's own coder)."""
+        edits.remove_coding(self, coding_id, coder)
+
+    def edit_coding(self, coding_id: int, coder: str, *, code: str | None = None, memo: str | None = None) -> None:
+        """Change a coding's code and/or memo (``memo=""`` clears it); undoable."""
+        edits.edit_coding(self, coding_id, coder, code=code, memo=memo)
+
+    def resize_coding(self, coding_id: int, start: int, end: int, coder: str, *,
+                      expected_text: str | None = None) -> tuple[int, int]:
+        """Give a coding a new span in its document (edge blanks trimmed); undoable. Returns the span."""
+        return edits.resize_coding(self, coding_id, start, end, coder, expected_text=expected_text)
 
     def accept_suggestion(self, coding_id: int, coder: str) -> None:
-        manual.decide(self.repo, coding_id, coder, accept=True)
+        """Accept a model suggestion or a rule coding: it then counts as a person's coding."""
+        edits.decide(self, coding_id, coder, accept=True)
 
     def reject_suggestion(self, coding_id: int, coder: str) -> None:
-        manual.decide(self.repo, coding_id, coder, accept=False)
+        """Reject a model suggestion or a rule coding: ``suggest`` and ``autocode`` never make it again."""
+        edits.decide(self, coding_id, coder, accept=False)
 
     def add_memo(self, target: str, target_id: str | int, coder: str, text: str) -> int:
-        """A memo on a ``code``, a ``document`` or a ``coding``."""
-        return manual.add_memo(self.repo, target, str(target_id), coder, text)
+        """A memo on a ``code``, a ``document``, a ``coding`` or the ``project``; undoable."""
+        return edits.add_memo(self, target, target_id, coder, text)
+
+    def edit_memo(self, memo_id: int, coder: str, text: str) -> None:
+        edits.edit_memo(self, memo_id, coder, text)
+
+    def remove_memo(self, memo_id: int, coder: str) -> None:
+        edits.remove_memo(self, memo_id, coder)
+
+    def undo(self, coder: str):
+        """Undo ``coder``'s latest action (coding, memo, decision...); returns the logged undo.
+
+        >>> # p.undo("alice").summary
+        """
+        return edits.undo(self, coder)
+
+    def redo(self, coder: str):
+        """Redo ``coder``'s latest undone action."""
+        return edits.redo(self, coder)
+
+    def history_df(self, coder: str | None = None, limit: int | None = None) -> pd.DataFrame:
+        """The action log, newest first: id, time, actor, kind, summary, undoable, target (of an undo/redo)."""
+        rows = [(a.id, a.created_at, a.actor, a.kind, a.summary, a.undoable, a.target)
+                for a in self.repo.actions(coder, limit)]
+        return pd.DataFrame(rows, columns=["action_id", "created_at", "actor", "kind", "summary", "undoable",
+                                           "target"])
 
     def memos_df(self) -> pd.DataFrame:
         return self.repo.memos_frame()
@@ -487,7 +522,7 @@ class Project:
             raise NotSegmented("the project has no segments", place="project",
                                fix="Run `qualcoder segment` first.")
         codings = self.codings_df()
-        codings = codings[codings["status"].isin(["applied", "accepted"]) & (codings["coder"] != "consensus")]
+        codings = codings[codings["status"].isin(COUNTED_STATUSES) & (codings["coder"] != "consensus")]
         return segments[["segment_id", "doc_id", "doc", "start", "end", "text"]], codings
 
     def codings_df(self, coder: str | None = None, code: str | None = None, source: str | None = None,

@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.topics import TopicError
 
 
@@ -71,7 +72,7 @@ class TopicRun:
         from qualcoder.agreement import present_codes
 
         codings = self.project.codings_df()
-        codings = codings[codings["source"].isin(sources) & codings["status"].isin(["applied", "accepted"])]
+        codings = codings[codings["source"].isin(sources) & codings["status"].isin(COUNTED_STATUSES)]
         segments = self.assignments[["segment_id", "doc_id", "start", "end"]]
         present = present_codes(segments, codings)
         rows = [(key, code) for key, sid in zip(self.assignments["key"], self.assignments["segment_id"])

@@ -14,13 +14,13 @@ import pandas as pd
 
 from qualcoder.analysis.errors import InvalidOption, NothingToAnalyse, UnknownAttribute, UnknownCodeOption, valid_values
 from qualcoder.codebook import Codebook
+from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.overlap import covered_segments
 
 ATTRIBUTES = ["speaker", "profession", "role", "organisation", "type", "language", "doc", "section", "network",
               "period", "year", "month", "quarter"]
 """Segment attributes one can group by; a project adds its documents' own attributes (see ``attributes``)."""
 
-COUNTED_STATUSES = ("applied", "accepted")
 UNKNOWN = "(unknown)"
 NO_DATE = "(no date)"
 DATE_ATTRIBUTES = ("period", "year", "month", "quarter")

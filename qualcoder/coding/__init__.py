@@ -3,3 +3,4 @@
 HUMAN_SOURCES = ("manual", "import")
 SOURCES = ("manual", "rules", "model", "import")
 STATUSES = ("applied", "suggested", "accepted", "rejected")
+COUNTED_STATUSES = ("applied", "accepted")  # which codings count: in analyses, exports, agreement, training

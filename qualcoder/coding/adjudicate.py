@@ -10,6 +10,7 @@ import pandas as pd
 
 from qualcoder.agreement import AgreementError, build_units
 from qualcoder.coding.manual import coding_row
+from qualcoder.store.journal import Changes, now
 
 CONSENSUS = "consensus"
 GENERAL = ("both", "neither")
@@ -56,6 +57,8 @@ def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
 
 
 def _record(project, doc_id, start, end, code, decision, coders, decided_by, sources: pd.DataFrame) -> int:
+    """Store the decision and its consensus codings as one logged action: an earlier decision on that span and code
+    is reverted (its consensus codings removed) in the same action, so one undo restores it."""
     text = project.repo.texts()[doc_id][1]
     version = project.codebook().version
     spans = sorted({(int(s), int(e)) for s, e in sources[["start", "end"]].itertuples(index=False)})
@@ -63,10 +66,42 @@ def _record(project, doc_id, start, end, code, decision, coders, decided_by, sou
                       memo=f"consensus ({decision}) decided by {decided_by}") for s, e in spans]
     decision_row = {"document_id": doc_id, "start": start, "end": end, "code": code, "decision": decision,
                     "coders": ",".join(coders), "decided_by": decided_by}
-    return project.repo.record_decision(decision_row, new)
+
+    def work(changes: Changes) -> int:
+        for old in changes.rows("adjudications", document_id=doc_id, start=start, end=end, code=code,
+                                reverted_at=None):
+            _revert(changes, old["id"])
+        decision_id = changes.insert("adjudications", decision_row)
+        for coding in new:
+            changes.insert("codings", {**coding, "adjudication_id": decision_id})
+        return decision_id
+
+    summary = f"decide {code} on {start}-{end} of document {doc_id}: {decision}"
+    decision_id, _ = project.repo.act(decided_by, "adjudicate", summary, work)
+    return decision_id
 
 
-def undo(project, decision_id: int) -> None:
-    if not project.repo.revert_decision(decision_id):
+def _revert(changes: Changes, decision_id: int) -> None:
+    changes.update("adjudications", decision_id, {"reverted_at": now()})
+    for coding in changes.rows("codings", adjudication_id=decision_id):
+        changes.delete("codings", coding["id"])
+
+
+def undo(project, decision_id: int, decided_by: str | None = None) -> None:
+    """Revert a decision (its consensus codings removed), as a logged action of ``decided_by`` (by default whoever
+    made the decision)."""
+    decisions = project.repo.decisions_frame()
+    found = decisions[(decisions["id"] == decision_id) & decisions["reverted_at"].isna()]
+    if found.empty:
         raise AgreementError(f"decision {decision_id} does not exist or was already undone", place="--undo",
                              fix="List decisions with `qualcoder agreement decisions`.")
+    actor = decided_by or str(found.iloc[0]["decided_by"])
+
+    def work(changes: Changes) -> None:
+        row = changes.row("adjudications", decision_id)
+        if row is None or row["reverted_at"] is not None:
+            raise AgreementError(f"decision {decision_id} was undone meanwhile", place="--undo",
+                                 fix="List decisions with `qualcoder agreement decisions`.")
+        _revert(changes, decision_id)
+
+    project.repo.act(actor, "adjudicate-undo", f"undo decision {decision_id}", work)

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qualcoder.codebook import Code, Codebook, parse_codebook
+from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.coding.manual import coding_row
 from qualcoder.coding.rules import RULE_CODER, compile_rules, in_scope, match_document
 from qualcoder.errors import NotSegmented
 from qualcoder.overlap import covered_segments
+from qualcoder.store.repository import CodingSync
 from qualcoder.store.tables import CodingRow
 
 
@@ -20,6 +22,15 @@ class AutocodeReport:
     codings: pd.DataFrame  # segment_id, doc_id, doc, start, end, code, pattern, text
     unmatched_terms: list[str] = field(default_factory=list)
     dry_run: bool = False
+    stored: CodingSync | None = None  # what changed in the store (None on a dry run)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the user must be told: memos that went with rule codings whose rules no longer match."""
+        if self.stored is None or not self.stored.memos_removed:
+            return []
+        return [f"{self.stored.memos_removed} memo(s) were on rule codings that the rules no longer make; they were "
+                "removed with those codings (undo is not possible: accept a rule coding to keep it and its memos)"]
 
     def counts(self) -> pd.DataFrame:
         counts = self.codings.groupby("code").size().to_dict()
@@ -69,7 +80,7 @@ def autocode(project, codes: list[str] | None = None, dry_run: bool = False, eve
     kept = pd.DataFrame(columns=["document_id", "start", "end", "code"])
     if wanted_anywhere:
         existing = project.repo.codings_frame([CodingRow.code.in_(wanted_anywhere),
-                                               CodingRow.status.in_(["applied", "accepted"])])
+                                               CodingRow.status.in_(COUNTED_STATUSES)])
         kept = existing[~((existing["source"] == "rules") & existing["code"].isin([c.id for c in chosen]))]
     found = []
     first_pass = [c for c in chosen if "within" not in c.scope]
@@ -103,10 +114,11 @@ def autocode(project, codes: list[str] | None = None, dry_run: bool = False, eve
         rows = [coding_row(int(r.doc_id), texts[int(r.doc_id)][1], int(r.start), int(r.end), r.code, RULE_CODER,
                            source="rules", version=version, pattern=r.pattern)
                 for r in result.itertuples()]
-        project.repo.replace_codings([CodingRow.source == "rules", CodingRow.code.in_([c.id for c in chosen])],
-                                     rows)
+        stored = project.repo.sync_codings([CodingRow.source == "rules", CodingRow.code.in_([c.id for c in chosen])],
+                                           rows, RULE_CODER, "autocode", f"autocode {len(chosen)} code(s)")
     columns = ["segment_id", "doc_id", "doc", "start", "end", "code", "pattern", "text"]
-    return AutocodeReport([c.id for c in chosen], result[columns].reset_index(drop=True), sorted(unmatched), dry_run)
+    return AutocodeReport([c.id for c in chosen], result[columns].reset_index(drop=True), sorted(unmatched), dry_run,
+                          None if dry_run else stored)
 
 
 def _segments(project, chosen: list[Code]) -> pd.DataFrame:

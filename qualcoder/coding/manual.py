@@ -12,8 +12,6 @@ from qualcoder.errors import InvalidCoding, InvalidCodingsFile, MissingFile
 from qualcoder.ingest.text import decode
 from qualcoder.store.repository import Repository
 
-MEMO_TARGETS = ("code", "document", "coding")
-
 
 def coding_row(document_id: int, text: str, start: int, end: int, code: str, coder: str, *, source: str,
                status: str = "applied", version: str | None = None, confidence: float | None = None,
@@ -30,24 +28,6 @@ def check_span(text: str, start: int, end: int, place: str) -> None:
                             fix="Give 0 <= start < end <= the document's length.")
     if not text[start:end].strip():
         raise InvalidCoding(f"the span {start}-{end} holds only blanks", place=place, fix="Code some text.")
-
-
-def decide(repo: Repository, coding_id: int, coder: str, accept: bool) -> None:
-    """Accept or reject a suggestion: a manual act, recorded with the coder's name."""
-    found = repo.coding(coding_id)
-    if found is None or found["status"] not in ("suggested", "accepted", "rejected"):
-        raise InvalidCoding(f"coding {coding_id} is not a suggestion", place="--id",
-                            fix="List suggestions with `qualcoder code list --status suggested`.")
-    repo.update_coding(coding_id, status="accepted" if accept else "rejected", decided_by=coder)
-
-
-def add_memo(repo: Repository, target: str, target_id: str, coder: str, text: str) -> int:
-    if target not in MEMO_TARGETS:
-        raise InvalidCoding(f"a memo cannot be attached to {target!r}", place="memo",
-                            fix=f"Attach it to one of {', '.join(MEMO_TARGETS)}.")
-    if not text.strip():
-        raise InvalidCoding("the memo is empty", place="memo", fix="Write some text.")
-    return repo.add_memo(target, str(target_id), coder, text)
 
 
 @dataclass

@@ -137,7 +137,9 @@ def suggest(project, min_confidence: float = 0.5) -> int:
             rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)][1], int(row.start), int(row.end), code,
                                    MODEL_CODER, source="model", status="suggested", version=version,
                                    confidence=round(p, 4)))
-    return project.repo.replace_codings([CodingRow.source == "model", CodingRow.status == "suggested"], rows)
+    project.repo.sync_codings([CodingRow.source == "model", CodingRow.status == "suggested"], rows, MODEL_CODER,
+                              "suggest", "suggest")
+    return len(rows)
 
 
 def uncertain(project, n: int = 10) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.explorer import highlight, state, views
 
 
@@ -38,7 +39,7 @@ def _document(project, folder: str, revision, name: str) -> None:
     coders = cols[0].multiselect("Coders shown", sorted(codings["coder"].unique()), key="doc_coders")
     sources = cols[1].multiselect("Sources shown", sorted(codings["source"].unique()), key="doc_sources")
     suggestions = cols[2].checkbox("Show open suggestions", value=False)
-    shown = codings[codings["status"].isin(["applied", "accepted", *(["suggested"] if suggestions else [])])]
+    shown = codings[codings["status"].isin([*COUNTED_STATUSES, *(["suggested"] if suggestions else [])])]
     shown = views.keep(views.keep(shown, "coder", coders), "source", sources)
     book = state.codebook(folder, revision)
     palette = views.colours(book)

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from qualcoder.codebook import Codebook
+from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.overlap import covered_pairs
 
-COUNTED_STATUSES = ("applied", "accepted")  # suggestions count once a person accepts them
 ATTRIBUTE_COLUMNS = ("speaker", "profession", "type", "language")
 SHOWN_COLUMNS = ["segment_id", "doc", "speaker", "profession", "codes", "text", "type", "language", "date", "section"]
 

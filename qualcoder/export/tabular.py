@@ -17,12 +17,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from qualcoder.codebook import Codebook
+from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.export.errors import NoSegments, UnknownFilter, UnsupportedExportFormat, atomic_write, write_bytes
 from qualcoder.overlap import covered_segments
 from qualcoder.project import Project
 from qualcoder.store.tables import CodingRow
 
-EXPORTED_STATUSES = ("applied", "accepted")
+EXPORTED_STATUSES = COUNTED_STATUSES
 SEGMENT_FIELDS = ["speaker", "profession", "role", "organisation", "section"]
 DOCUMENT_FIELDS = ["type", "language", "date"]
 CODING_FIELDS = ["code", "label_fr", "label_en", "coder", "source", "status", "confidence", "memo"]

@@ -36,6 +36,7 @@ import yaml
 
 from qualcoder import __version__
 from qualcoder.codebook import Codebook
+from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.errors import NoCodebook
 from qualcoder.refi import codes as refi_codes
 from qualcoder.refi import ids
@@ -45,7 +46,7 @@ PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 OWNER = "qualcoder"
 RULES_USER_ID = "qualcoder:rules"
-EXPORTED_STATUSES = ("applied", "accepted")
+EXPORTED_STATUSES = COUNTED_STATUSES
 DOCUMENT_VARIABLES = ("type", "language", "date")
 SPEAKER_VARIABLES = ("role", "profession", "organisation")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -82,9 +82,19 @@ def upgrade(engine: Engine, target: str = "head") -> Path | None:
     backup = _backup_sqlite(engine, current) if current is not None else None
     config = _config()
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, target)
+        with engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:  # recreating a table must not cascade-delete its children (and SQLite ignores this in a transaction)
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, target)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise MigrationFailed("the migrated tables break a foreign key", place=str(engine.url))
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     except Exception as exc:
         raise MigrationFailed(
             f"the migration from {current} to {head_revision()} failed ({exc})",

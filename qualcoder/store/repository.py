@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, Select, String, Text, delete, func, insert, select, update
@@ -15,7 +15,10 @@ from qualcoder.errors import UnknownDocument
 from qualcoder.ingest.metadata import SpeakerInfo
 from qualcoder.models import Document, ParsedDocument, Section, Turn
 from qualcoder.nlp import Parse
+from qualcoder.store import journal
+from qualcoder.store.journal import Action, Changes
 from qualcoder.store.tables import (
+    ActionRow,
     AdjudicationRow,
     CodebookRow,
     CodingRow,
@@ -70,10 +73,24 @@ class Revision(NamedTuple):
     statuses: tuple
     documents: tuple
     parses: tuple
+    actions: tuple
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class CodingSync:
+    """What ``sync_codings`` did: rows added, kept (updated in place, id and decisions kept), removed, and the memos
+    that went with the removed rows."""
+
+    added: int
+    kept: int
+    removed: int
+    memos_removed: int
+
+
+_now = journal.now
 
 
 class Repository:
@@ -284,23 +301,6 @@ class Repository:
             session.flush()
             return [o.id for o in objects]
 
-    def delete_codings(self, where) -> int:
-        with Session(self.engine) as session, session.begin():
-            return session.execute(delete(CodingRow).where(*where)).rowcount
-
-    def replace_codings(self, where, rows: list[dict]) -> int:
-        """Delete the codings matching ``where`` and add ``rows``, in one transaction."""
-        with Session(self.engine) as session, session.begin():
-            session.execute(delete(CodingRow).where(*where))
-            if rows:
-                now = _now()
-                session.execute(insert(CodingRow), [{**row, "created_at": now} for row in rows])
-        return len(rows)
-
-    def update_coding(self, coding_id: int, **values) -> bool:
-        with Session(self.engine) as session, session.begin():
-            return session.execute(update(CodingRow).where(CodingRow.id == coding_id).values(**values)).rowcount > 0
-
     def coding(self, coding_id: int) -> dict | None:
         with Session(self.engine) as session:
             row = session.get(CodingRow, coding_id)
@@ -331,17 +331,95 @@ class Repository:
         codebook, topic runs, documents or parses change (row counts and highest ids, and codings per status)."""
         # a parse has no id of its own: re-parsing a document gives it a new time
         columns = [table.id for table in (CodingRow, MemoRow, AdjudicationRow, SegmentRow, CodebookRow, TopicRunRow,
-                                          DocumentRow)] + [ParseRow.created_at]
+                                          DocumentRow)] + [ParseRow.created_at, ActionRow.id]
         with Session(self.engine) as session:
             marks = [tuple(session.execute(select(func.count(), func.max(column))).one()) for column in columns]
             statuses = tuple(tuple(row) for row in session.execute(
                 select(CodingRow.status, func.count()).group_by(CodingRow.status).order_by(CodingRow.status)))
         return Revision(*marks[:6], statuses, *marks[6:])
 
+    # the action log --------------------------------------------------------------------------
+    def act(self, actor: str, kind: str, summary: str, work: Callable[[Changes], Result], *,
+            undoable: bool = True) -> tuple[Result, Action]:
+        """Run ``work(changes)`` and log it as one action, in one transaction: both happen or neither."""
+        with Session(self.engine) as session, session.begin():
+            changes = Changes(session)
+            result = work(changes)
+            action = journal.log(session, actor, kind, summary, changes.recorded, undoable=undoable, when=_now())
+        return result, action
+
+    def undo(self, actor: str) -> Action | None:
+        """Undo ``actor``'s latest action still done; None when there is none. Raises ``journal.StaleChange``
+        (and changes nothing) when a row it touched was changed since."""
+        return self._step(actor, undo=True)
+
+    def redo(self, actor: str) -> Action | None:
+        """Redo ``actor``'s latest undone action, unless a new action came after the undo."""
+        return self._step(actor, undo=False)
+
+    def _step(self, actor: str, undo: bool) -> Action | None:
+        with Session(self.engine) as session, session.begin():
+            entries = session.execute(select(ActionRow.id, ActionRow.kind, ActionRow.undoable, ActionRow.target)
+                                      .where(ActionRow.actor == actor).order_by(ActionRow.id)).all()
+            done, undone = journal.stacks([tuple(entry) for entry in entries])
+            stack = done if undo else undone
+            if not stack:
+                return None
+            target = session.get(ActionRow, stack[-1])
+            changes = Changes(session)
+            (changes.reverse if undo else changes.replay)(list(target.changes))
+            kind = "undo" if undo else "redo"
+            return journal.log(session, actor, kind, f"{kind}: {target.summary}", changes.recorded, undoable=False,
+                               target=target.id, when=_now())
+
+    def actions(self, actor: str | None = None, limit: int | None = None) -> list[Action]:
+        """The log, newest first (one actor's, or everyone's)."""
+        query = select(ActionRow).order_by(ActionRow.id.desc())
+        if actor is not None:
+            query = query.where(ActionRow.actor == actor)
+        with Session(self.engine) as session:
+            return [journal.as_action(row) for row in session.scalars(query.limit(limit))]
+
+    def sync_codings(self, where, rows: list[dict], actor: str, kind: str, summary: str) -> CodingSync:
+        """Make the codings matching ``where`` equal ``rows`` (keyed by document, start, end and code), logged as
+        one action that cannot be undone (it is re-run instead). A coding found again keeps its id, memos and
+        status (a rejected rule coding stays rejected); one not found again is removed, with its memos, unless a
+        person decided on it (accepted or rejected)."""
+        with Session(self.engine) as session, session.begin():
+            existing = {(r.document_id, r.start, r.end, r.code): r
+                        for r in session.scalars(select(CodingRow).where(*where))}
+            added, kept = [], 0
+            for row in rows:
+                key = (row["document_id"], row["start"], row["end"], row["code"])
+                found = existing.pop(key, None)
+                if found is None:
+                    added.append(row)
+                    continue
+                kept += 1
+                for name in ("pattern", "confidence", "codebook_version", "snippet"):
+                    if name in row and getattr(found, name) != row[name]:
+                        setattr(found, name, row[name])
+            gone = [r.id for r in existing.values() if r.status not in ("accepted", "rejected")]
+            memos = session.scalar(select(func.count()).select_from(MemoRow).where(MemoRow.coding_id.in_(gone))
+                                   ) if gone else 0
+            for chunk in range(0, len(gone), 500):
+                session.execute(delete(CodingRow).where(CodingRow.id.in_(gone[chunk:chunk + 500])))
+            if added:
+                now = _now()
+                session.execute(insert(CodingRow), [{**row, "created_at": now} for row in added])
+            result = CodingSync(len(added), kept, len(gone), memos)
+            journal.log(session, actor, kind, f"{summary}: {result.added} added, {result.kept} kept, "
+                        f"{result.removed} removed", [], undoable=False, when=_now())
+        return result
+
     # memos -----------------------------------------------------------------------------------
     def add_memo(self, target: str, target_id: str, coder: str, text: str) -> int:
+        """A memo written in bulk (REFI import); a person's memos go through the action log (coding.edits)."""
+        document_id = int(target_id) if target == "document" else None
+        coding_id = int(target_id) if target == "coding" else None
         with Session(self.engine) as session, session.begin():
-            memo = MemoRow(target=target, target_id=target_id, coder=coder, text=text, created_at=_now())
+            memo = MemoRow(target=target, target_id=target_id, coder=coder, text=text, created_at=_now(),
+                           document_id=document_id, coding_id=coding_id)
             session.add(memo)
             session.flush()
             return memo.id
@@ -353,33 +431,6 @@ class Repository:
         return pd.DataFrame(rows, columns=[c.name for c in columns])
 
     # adjudication ----------------------------------------------------------------------------
-    def record_decision(self, decision: dict, codings: list[dict]) -> int:
-        """Store a decision and its consensus codings; earlier active decisions on that span and code are
-        reverted (their consensus codings removed), all in one transaction."""
-        with Session(self.engine) as session, session.begin():
-            previous = session.scalars(select(AdjudicationRow).where(
-                AdjudicationRow.document_id == decision["document_id"], AdjudicationRow.start == decision["start"],
-                AdjudicationRow.end == decision["end"], AdjudicationRow.code == decision["code"],
-                AdjudicationRow.reverted_at.is_(None))).all()
-            for old in previous:
-                old.reverted_at = _now()
-                session.execute(delete(CodingRow).where(CodingRow.adjudication_id == old.id))
-            row = AdjudicationRow(created_at=_now(), **decision)
-            session.add(row)
-            session.flush()
-            for coding in codings:
-                session.add(CodingRow(created_at=_now(), adjudication_id=row.id, **coding))
-            return row.id
-
-    def revert_decision(self, decision_id: int) -> bool:
-        with Session(self.engine) as session, session.begin():
-            row = session.get(AdjudicationRow, decision_id)
-            if row is None or row.reverted_at is not None:
-                return False
-            row.reverted_at = _now()
-            session.execute(delete(CodingRow).where(CodingRow.adjudication_id == decision_id))
-            return True
-
     def decisions_frame(self) -> pd.DataFrame:
         columns = list(AdjudicationRow.__table__.columns)
         with Session(self.engine) as session:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite reuses the highest rowid after a delete unless a table is AUTOINCREMENT; memos, decisions and the action log
+# refer to ids, so no id may ever be given twice (PostgreSQL sequences never reuse one).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 class Base(DeclarativeBase):
@@ -14,6 +18,7 @@ class Base(DeclarativeBase):
 
 class DocumentRow(Base):
     __tablename__ = "documents"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(500), unique=True)
@@ -31,6 +36,7 @@ class DocumentRow(Base):
 
 class SectionRow(Base):
     __tablename__ = "sections"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -43,6 +49,7 @@ class SectionRow(Base):
 
 class TurnRow(Base):
     __tablename__ = "turns"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -58,7 +65,7 @@ class SpeakerRow(Base):
     """A speaker label's role and attributes; ``file`` is '' for a label valid in every document."""
 
     __tablename__ = "speakers"
-    __table_args__ = (UniqueConstraint("label", "file", name="uq_speakers_label_file"),)
+    __table_args__ = (UniqueConstraint("label", "file", name="uq_speakers_label_file"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
@@ -83,6 +90,7 @@ class ParseRow(Base):
 
 class SegmentationRow(Base):
     __tablename__ = "segmentations"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     method: Mapped[str] = mapped_column(String(40))
@@ -91,6 +99,7 @@ class SegmentationRow(Base):
 
 class SegmentRow(Base):
     __tablename__ = "segments"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     segmentation_id: Mapped[int] = mapped_column(ForeignKey("segmentations.id", ondelete="CASCADE"), index=True)
@@ -107,6 +116,7 @@ class CodebookRow(Base):
     """Every codebook loaded into the project, newest active; ``content`` is the YAML format's mapping."""
 
     __tablename__ = "codebooks"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     book_id: Mapped[str] = mapped_column(String(200))
@@ -120,6 +130,7 @@ class CodingRow(Base):
     """A code applied to ``document.text[start:end]``; a snippet is kept, as Taguette does."""
 
     __tablename__ = "codings"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -140,22 +151,28 @@ class CodingRow(Base):
 
 
 class MemoRow(Base):
-    """A memo on a code, a document or a coding."""
+    """A memo on a code, a document, a coding or the project (its journal). A memo on a coding or a document is
+    deleted with it (foreign keys), never re-attached to another row."""
 
     __tablename__ = "memos"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    target: Mapped[str] = mapped_column(String(20))  # code | document | coding
+    target: Mapped[str] = mapped_column(String(20))  # code | document | coding | project
     target_id: Mapped[str] = mapped_column(String(200))
     coder: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AdjudicationRow(Base):
     """A decision on a disagreement; the consensus codings it made point back to it (reversible)."""
 
     __tablename__ = "adjudications"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -173,6 +190,7 @@ class TopicRunRow(Base):
     """A topic-model fit: its parameters, the defaults chosen, random states, library versions, quality."""
 
     __tablename__ = "topic_runs"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -184,6 +202,7 @@ class TopicRunRow(Base):
 
 class TopicRow(Base):
     __tablename__ = "topics"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("topic_runs.id", ondelete="CASCADE"), index=True)
@@ -198,6 +217,7 @@ class TopicAssignmentRow(Base):
     """segment -> topic; anchored to document offsets like codings, so a re-segmentation keeps it readable."""
 
     __tablename__ = "topic_assignments"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("topic_runs.id", ondelete="CASCADE"), index=True)
@@ -208,3 +228,22 @@ class TopicAssignmentRow(Base):
     language: Mapped[str] = mapped_column(String(8))
     topic: Mapped[int] = mapped_column(Integer)
     probability: Mapped[float | None] = mapped_column(Float)
+
+
+class ActionRow(Base):
+    """The append-only action log (Taguette's ``Command``): every user action with the rows it changed, written in
+    the same transaction as its effect. ``changes`` lists ``{table, id, before, after}`` (``before`` None: inserted;
+    ``after`` None: deleted), so an undo applies them backwards. An undo or redo is itself logged, naming the
+    action it reverses (``target``)."""
+
+    __tablename__ = "actions"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list] = mapped_column(JSON)
+    undoable: Mapped[bool] = mapped_column(Boolean)
+    target: Mapped[int | None] = mapped_column(Integer)
