@@ -271,10 +271,38 @@ def code_add(
 
 @code_app.command("remove")
 def code_remove(coding_id: Annotated[int, typer.Argument(help="The coding id.")],
-                project: ProjectOption = Path(".")) -> None:
-    """Remove a coding."""
-    _run(lambda: _open(project).remove_coding(coding_id))
+                project: ProjectOption = Path("."),
+                coder: Annotated[str | None, typer.Option("--coder", help="Who removes it (default: its coder); "
+                                                          "`qualcoder undo --coder` brings it back.")] = None) -> None:
+    """Remove a coding and the memos on it."""
+    _run(lambda: _open(project).remove_coding(coding_id, coder))
     console.print(f"Coding {coding_id} removed.")
+
+
+@code_app.command("edit")
+def code_edit(
+    coding_id: Annotated[int, typer.Argument(help="The coding id.")],
+    coder: CoderOption,
+    code: Annotated[str | None, typer.Option("--code", help="Give the coding this code instead.")] = None,
+    memo: Annotated[str | None, typer.Option("--memo", help="The coding's memo (\"\" clears it).")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Change a coding's code or memo."""
+    _run(lambda: _open(project).edit_coding(coding_id, coder, code=code, memo=memo))
+    console.print(f"Coding {coding_id} changed.")
+
+
+@code_app.command("resize")
+def code_resize(
+    coding_id: Annotated[int, typer.Argument(help="The coding id.")],
+    start: Annotated[int, typer.Option("--start", help="First character of the new span.")],
+    end: Annotated[int, typer.Option("--end", help="Character after the new span.")],
+    coder: CoderOption,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Give a coding a new span in its document (blanks at the edges are left out)."""
+    new_start, new_end = _run(lambda: _open(project).resize_coding(coding_id, start, end, coder))
+    console.print(f"Coding {coding_id} now covers {new_start}-{new_end}.")
 
 
 @code_app.command("list")
@@ -312,15 +340,41 @@ def code_reject(coding_id: Annotated[int, typer.Argument(help="The suggestion's 
 
 @code_app.command("memo")
 def code_memo(
-    target: Annotated[str, typer.Argument(help="code, document or coding.")],
-    target_id: Annotated[str, typer.Argument(help="The code id, document name or coding id.")],
+    target: Annotated[str, typer.Argument(help="code, document, coding or project (the project's journal).")],
+    target_id: Annotated[str, typer.Argument(help="The code id, document name or id, coding id (- for project).")],
     text: Annotated[str, typer.Option("--text", help="The memo.")],
     coder: CoderOption,
     project: ProjectOption = Path("."),
 ) -> None:
-    """Write a memo on a code, a document or a coding."""
+    """Write a memo on a code, a document, a coding or the project."""
     memo_id = _run(lambda: _open(project).add_memo(target, target_id, coder, text))
     console.print(f"Memo {memo_id} saved.")
+
+
+@app.command()
+def undo(coder: CoderOption, project: ProjectOption = Path(".")) -> None:
+    """Undo your latest action (coding, edit, memo, accept/reject, decision); repeat to go further back."""
+    action = _run(lambda: _open(project).undo(coder))
+    console.print(f"Undone: {action.summary.removeprefix('undo: ')}", highlight=False)
+
+
+@app.command()
+def redo(coder: CoderOption, project: ProjectOption = Path(".")) -> None:
+    """Redo your latest undone action."""
+    action = _run(lambda: _open(project).redo(coder))
+    console.print(f"Redone: {action.summary.removeprefix('redo: ')}", highlight=False)
+
+
+@app.command()
+def history(
+    project: ProjectOption = Path("."),
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this person's actions.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Newest actions shown.")] = 30,
+    csv: CsvOption = False,
+) -> None:
+    """The action log, newest first: who did what, and when."""
+    frame = _run(lambda: _open(project).history_df(coder, None if csv else limit))
+    _print_frame(frame, csv)
 
 
 @app.command()

@@ -22,7 +22,8 @@ SourcesOption = Annotated[str | None, typer.Option("--sources", help="Only these
 CodesOption = Annotated[str | None, typer.Option("--codes", help="Only these codes (a parent counts its subtree).")]
 LevelOption = Annotated[int | None, typer.Option("--level", help="Roll codes up to this depth (1: top themes).")]
 SuggestionsOption = Annotated[bool, typer.Option("--suggestions", help="Count the model's open suggestions too.")]
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the table to this CSV file.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the table to this file: .csv, .xlsx "
+                                                  "or .parquet (an existing file is replaced).")]
 WIDE_GROUPS = 6  # a crosstab with more groups is shown as a list of its notable cells
 LimitOption = Annotated[int, typer.Option("--limit", help="Rows shown in the table (CSV writes all).")]
 
@@ -41,7 +42,9 @@ def _selection(coders: str | None, sources: str | None, codes: str | None, level
 def _emit(frame: pd.DataFrame, csv: bool, output: Path | None, title: str, limit: int | None = None) -> None:
     """Write the whole frame to ``output`` (CSV), or print it (CSV on stdout, else a table of ``limit`` rows)."""
     if output is not None:
-        frame.to_csv(output, index=False)
+        from qualcoder.export.tabular import write_table
+
+        _run(lambda: write_table(frame, output, force=True))
         console.print(f"Wrote {len(frame)} rows to {output}.")
         return
     shown = frame if csv or limit is None else frame.head(limit)

@@ -51,8 +51,12 @@ def _open(project: Path) -> Project:
 
 
 def _print_frame(frame: pd.DataFrame, as_csv: bool, title: str | None = None) -> None:
-    if as_csv:
-        frame.to_csv(sys.stdout, index=False)
+    if as_csv:  # the one CSV writer: formula-looking cells neutralised, as in every export
+        from qualcoder.export.tabular import to_csv_bytes
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_csv_bytes(frame))
+        sys.stdout.buffer.flush()
         return
     table = Table(title=title, show_lines=False)
     for column in frame.columns:

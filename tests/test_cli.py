@@ -29,6 +29,7 @@ def test_init_import_segment_status_and_csv(tmp_path, sample_dir):
     frame = pd.read_csv(io.StringIO(result.stdout))
     assert {"segment_id", "doc", "speaker", "profession", "role", "start", "end", "text"} <= set(frame.columns)
     documents = runner.invoke(app, ["documents", "--project", str(project), "--csv"])
+    assert documents.exit_code == 0, documents.output
     assert len(pd.read_csv(io.StringIO(documents.stdout))) == 3
 
 

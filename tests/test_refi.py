@@ -296,7 +296,7 @@ def test_cli_export_import_and_refusals(demo_project, tmp_path):
     result = runner.invoke(app, ["export", "qdpx", str(out), "-p", str(demo_project.folder), "--coders", "coder_b"])
     assert result.exit_code == 0, result.output
     again = runner.invoke(app, ["export", "qdpx", str(out), "-p", str(demo_project.folder)])
-    assert again.exit_code == 2 and "Q925" in again.output
+    assert again.exit_code == 2 and "Q903" in again.output
     assert runner.invoke(app, ["export", "qdpx", str(out), "-p", str(demo_project.folder), "--force",
                                "--include-suggestions"]).exit_code == 0
     book = tmp_path / "book.qdc"

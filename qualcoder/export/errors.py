@@ -37,7 +37,8 @@ class NoSegments(ExportError):
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool = False) -> Path:
     """Call ``write(temporary_path)`` in ``path``'s folder, then rename it to ``path``.
 
-    A failure never leaves a half-written file, and an existing file is kept unless ``force``.
+    A failure never leaves a half-written file, and an existing file is kept unless ``force``. Every file qualcoder
+    writes goes through here (tables, REFI-QDA, IRaMuTeQ, codebooks, reports).
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -56,6 +57,9 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, force: bool
     os.close(handle)
     try:
         write(Path(temporary))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes a private file; an export is an ordinary one
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -315,8 +315,11 @@ def to_csv_bytes(frame: pd.DataFrame, *, excel: bool = False) -> bytes:
 
 
 def _write_csv(frame: pd.DataFrame, sink, excel: bool) -> None:
-    """Neutralise, then let pyarrow write into ``sink`` (a buffer or a file): the BOM first for Excel."""
-    safe = neutralise(frame)
+    """Neutralise, then let pyarrow write into ``sink`` (a buffer or a file): the BOM first for Excel. Lists and
+    mappings (a minutes' attendees) are written as JSON text."""
+    nested = {c: frame[c].map(_as_text) for c in frame.columns if frame[c].dtype == object
+              and frame[c].map(lambda v: isinstance(v, list | dict)).any()}
+    safe = neutralise(frame.assign(**nested) if nested else frame)
     if excel:
         decimals = {c: safe[c].astype("string").str.replace(".", ",", regex=False)
                     for c in safe.columns if pd.api.types.is_float_dtype(safe[c])}

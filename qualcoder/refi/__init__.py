@@ -5,10 +5,10 @@
 ['export_qdc', 'export_qdpx', 'import_qdc', 'import_qdpx']
 """
 
+from qualcoder.export.errors import OutputExists
 from qualcoder.refi.errors import (
     ImportRefused,
     MalformedRefiXml,
-    OutputExists,
     RefiError,
     SchemaInvalid,
     UnsafeRefiArchive,

@@ -29,12 +29,6 @@ class MalformedRefiXml(RefiError):
     code = "Q924"
 
 
-class OutputExists(RefiError):
-    """The output file exists and ``--force`` was not given."""
-
-    code = "Q925"
-
-
 class ImportRefused(RefiError):
     """The target project is not in a state to receive the import (e.g. it already has documents)."""
 

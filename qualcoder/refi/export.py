@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,9 +36,10 @@ from qualcoder import __version__
 from qualcoder.codebook import Codebook
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.errors import NoCodebook
+from qualcoder.export.errors import atomic_write
 from qualcoder.refi import codes as refi_codes
 from qualcoder.refi import ids
-from qualcoder.refi.errors import OutputExists, RefiError
+from qualcoder.refi.errors import RefiError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -64,7 +63,7 @@ def export_qdc(codebook: Codebook, path: str | Path, *, language: str | None = N
     root = Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": f"qualcoder {__version__}; codebook {codebook.id}"})
     refi_codes.add_codes(SubElement(root, "Codes"), codebook, language)
     data = tostring(root, encoding="utf-8", xml_declaration=True)
-    return _write_atomic(Path(path), overwrite, lambda handle: handle.write(data))
+    return atomic_write(path, lambda temporary: temporary.write_bytes(data), force=overwrite)
 
 
 def export_qdpx(project, path: str | Path, *, coders: Iterable[str] | None = None, include_suggestions: bool = False,
@@ -79,13 +78,13 @@ def export_qdpx(project, path: str | Path, *, coders: Iterable[str] | None = Non
     xml, sources = build_project_xml(project, coders=coders, include_suggestions=include_suggestions,
                                      language=language)
 
-    def write(handle) -> None:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    def write(temporary: Path) -> None:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             _add_member(archive, "project.qde", xml)
             for name, text in sources:
                 _add_member(archive, f"sources/{name}", text.encode("utf-8"))
 
-    return _write_atomic(Path(path), overwrite, write)
+    return atomic_write(path, write, force=overwrite)
 
 
 def build_project_xml(project, *, coders: Iterable[str] | None = None, include_suggestions: bool = False,
@@ -405,23 +404,3 @@ def _add_member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     archive.writestr(info, data)
-
-
-def _write_atomic(path: Path, overwrite: bool, write) -> Path:
-    """Write through a temporary file in the same folder, then rename: no half-written output on failure."""
-    if path.exists() and not overwrite:
-        raise OutputExists("the file already exists", place=path, fix="Give --force to replace it, or another name.")
-    if not path.parent.is_dir():
-        raise RefiError("the folder does not exist", place=path.parent, fix="Create it first, or give another path.")
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # a temporary file is private; the export is an ordinary file
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
