@@ -12,6 +12,7 @@ import streamlit as st
 
 from qualcoder.codebook import Codebook
 from qualcoder.errors import QualcoderError
+from qualcoder.explorer import safe
 from qualcoder.explorer.filters import SegmentIndex
 from qualcoder.project import Project
 from qualcoder.store.repository import Revision
@@ -35,7 +36,7 @@ def project_or_error() -> Project | None:
     try:
         return open_project(folder())
     except QualcoderError as error:
-        st.error(str(error))
+        safe.error(error)
         return None
 
 
@@ -107,10 +108,10 @@ def run(action, success: str | None = None) -> bool:
     try:
         action()
     except QualcoderError as error:
-        st.error(str(error))
+        safe.error(error)
         return False
     if success:
-        st.toast(success)
+        safe.toast(success)
     return True
 
 
