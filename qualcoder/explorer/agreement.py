@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import actions, state, views
+from qualcoder.explorer import actions, safe, state, views
 
 
 def render() -> None:
@@ -25,9 +25,9 @@ def render() -> None:
         table = state.agreement(folder, revision, tuple(coders), level)
         disagreements = state.disagreements(folder, revision, tuple(coders))
     except QualcoderError as error:
-        st.error(str(error))
+        safe.error(error)
         return
-    st.caption(table.attrs.get("scope", ""))
+    st.caption(safe.md(table.attrs.get("scope", "")))
     first = [table.columns[0], "interpretation", "alpha", "alpha_low", "alpha_high"]
     st.dataframe(table, hide_index=True, column_order=first + [c for c in table.columns if c not in first])
     st.plotly_chart(views.agreement_figure(table))
@@ -47,7 +47,7 @@ def _adjudicate(shown, coders: list[str]) -> None:
         return
     rows = {views.disagreement_caption(r): r for r in shown.itertuples()}
     picked = rows[st.selectbox("Disagreement", list(rows), key="ag_pick")]
-    st.info(picked.text)
+    safe.text_block(picked.text, css_class="qc-passage")
     cols = st.columns(3)
     keep = cols[0].radio("Keep", [*coders, "both", "neither"], horizontal=True, key="ag_keep")
     decided_by = cols[1].text_input("Decided by", value=st.query_params.get("coder", ""), key="ag_by").strip()

@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import state
+from qualcoder.explorer import safe, state
 
 VIEWS = ("Frequencies", "Co-occurrence", "Crosstab", "Timeline", "Keyword in context", "Specificities")
 
@@ -23,7 +23,7 @@ def render() -> None:
         {"Frequencies": _frequencies, "Co-occurrence": _cooccurrence, "Crosstab": _crosstab, "Timeline": _timeline,
          "Keyword in context": _kwic, "Specificities": _specificities}[view](query)
     except QualcoderError as error:
-        st.error(str(error))
+        safe.error(error)
 
 
 def _selection(folder: str, revision):
@@ -68,7 +68,7 @@ def _cooccurrence(call) -> None:
 def _crosstab(call) -> None:
     by = st.selectbox("Groups", call("attributes", coded=False), index=1, key="an_ct_by")
     table = call("crosstab", by)
-    st.caption(table.summary())
+    st.caption(safe.md(table.summary()))
     st.plotly_chart(px.imshow(table.residuals, aspect="auto", color_continuous_scale="RdBu_r",
                               color_continuous_midpoint=0, height=max(400, 18 * len(table.residuals)),
                               title="Adjusted residuals (beyond ±1.96: more or less than independence predicts)"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualcoder.explorer import state, views
+from qualcoder.explorer import safe, state, views
+from qualcoder.explorer.code_card import code_html
 
 
 def render() -> None:
@@ -18,18 +19,18 @@ def render() -> None:
         st.info("No codebook is loaded: `qualcoder codebook load FILE`.")
         return
     language = st.radio("Language", list(book.languages), horizontal=True)
-    st.caption(f"{book.title.get(language, book.id)} · version {book.version} · {len(book.codes)} codes")
+    st.caption(f"{safe.md(book.title.get(language, book.id))} · version {book.version} · {len(book.codes)} codes")
     index = state.segment_index(folder, revision)
     counts = views.code_counts(index)
     table = views.codebook_table(book, counts, language)
     st.dataframe(table.drop(columns=["colour"]), hide_index=True, height=360)
     for top in book.children(None):
-        with st.expander(f"{top.id} — {top.label.get(language, '')}"):
-            st.markdown(views.code_markdown(book, top.id, language, counts))
+        with st.expander(safe.md(f"{top.id} — {top.label.get(language, '')}")):
+            st.html(code_html(book, top.id, language, counts))
             below = index.families.get(top.id, set()) - {top.id}
             for child in [c for c in table["code"] if c in below]:
                 st.divider()
-                st.markdown(views.code_markdown(book, child, language, counts))
+                st.html(code_html(book, child, language, counts))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from qualcoder.explorer import state, views
+from qualcoder.explorer import safe, state, views
 
 
 def render() -> None:
@@ -13,7 +13,7 @@ def render() -> None:
     if project is None:
         return
     folder, revision = state.folder(), state.revision(project)
-    st.title(project.config.name)
+    st.title(safe.md(project.config.name))
     info = state.status(folder, revision)
     totals = info["totals"]
     cols = st.columns(5)
@@ -34,7 +34,7 @@ def render() -> None:
     if book is None:
         st.info("No codebook is loaded yet: `qualcoder codebook load FILE`.")
     elif totals["segments"]:
-        st.caption(f"Codebook {book.id}, version {book.version}: segments coded with each top-level code "
+        st.caption(f"Codebook {safe.md(book.id)}, version {book.version}: segments coded with each top-level code "
                    "(or a code beneath it), by people and by rules.")
         st.dataframe(views.coverage(state.segment_index(folder, revision), book), hide_index=True)
     st.subheader("Latest topic run")

@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import state
+from qualcoder.explorer import safe, state
 
 
 def render() -> None:
@@ -27,11 +27,11 @@ def render() -> None:
         run = state.topic_run(folder, revision, name)
         _run(run)
     except QualcoderError as error:
-        st.error(str(error))
+        safe.error(error)
 
 
 def _run(run) -> None:
-    st.subheader(f"Topics of run {run.name}")
+    st.subheader(f"Topics of run {safe.md(run.name)}")
     st.dataframe(run.topics.drop(columns=["words"]), hide_index=True, height=300)
     st.plotly_chart(run.figure_sizes())
     left, right = st.columns(2)
@@ -65,10 +65,10 @@ def _fit_form(project) -> None:
             run = project.fit_topics(embeddings=embeddings, clusterer=clusterer, seed=int(seed), name=name,
                                      progress=progress)
         except QualcoderError as error:
-            st.error(str(error))
+            safe.error(error)
             return
         bar.progress(1.0, text="Done")
-        st.success(f"Run {run.name} fitted: {len(run.topics)} topics.")
+        st.success(f"Run {safe.md(run.name)} fitted: {len(run.topics)} topics.")
 
 
 if __name__ == "__main__":

@@ -148,22 +148,6 @@ def is_human(source: str) -> bool:
     return source in HUMAN_SOURCES
 
 
-def code_markdown(book: Codebook, code_id: str, language: str, counts: pd.DataFrame) -> str:
-    """A code's definition, criteria, examples and counts as Markdown (for the Codebook page)."""
-    code = book.code(code_id)
-    lines = [f"**{code.id}** — {code.label.get(language, '')}", "", code.definition.get(language, "")]
-    if code.id in counts.index:
-        row = counts.loc[code.id]
-        lines += ["", f"Segments: {int(row['human'])} coded by people, {int(row['rules'])} by rules, "
-                      f"{int(row['model'])} accepted from the model."]
-    for title, items in (("Include", code.include.get(language, ())), ("Exclude", code.exclude.get(language, ()))):
-        if items:
-            lines += ["", f"*{title}:*", *[f"- {item}" for item in items]]
-    if code.examples:
-        lines += ["", "*Examples:*", *[f"> {e.get('text', '')} ({e.get('source', '')})" for e in code.examples]]
-    return "\n".join(lines)
-
-
 def human_coders(codings: pd.DataFrame) -> list[str]:
     """Coders with manual or imported codings (the consensus left out): those agreement compares."""
     human = codings[codings["source"].isin(HUMAN_SOURCES) & (codings["coder"] != "consensus")]
