@@ -9,7 +9,6 @@ import typer
 
 from qualcoder.cli_support import ProjectOption, _open, _run, console
 from qualcoder.config import CONFIG_NAME
-from qualcoder.project import Project
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
 
@@ -63,9 +62,11 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
             p = _open(project)
             if not into_existing and len(p.documents_df(with_text=False)):
                 _run(_refuse_existing(project))
+            summary = _run(lambda: refi.import_qdpx(file, p))
         else:
-            p = _run(lambda: Project.create(project))
-        summary = _run(lambda: refi.import_qdpx(file, p))
+            from qualcoder.refi.new_project import import_qdpx_as_new_project
+
+            _, summary = _run(lambda: import_qdpx_as_new_project(file, project))
         _print_summary(summary)
 
     @app.command("import-qdc")

@@ -313,3 +313,18 @@ def test_cli_export_import_and_refusals(demo_project, tmp_path):
     assert merged.exit_code == 0 and "Duplicate" in merged.output
     result = runner.invoke(app, ["import-qdc", str(book), "-p", str(folder), "--force"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_refused_qdpx_leaves_no_project_behind(tmp_path):
+    runner = CliRunner()
+    fake = tmp_path / "fake.qdpx"
+    fake.write_text("hello")
+    folder = tmp_path / "new-study"
+    refused = runner.invoke(app, ["import-qdpx", str(fake), "-p", str(folder)])
+    assert refused.exit_code == 2 and "not a .qdpx" in refused.output
+    assert not folder.exists()
+    existing = tmp_path / "notes"
+    existing.mkdir()
+    (existing / "mine.txt").write_text("keep me")
+    assert runner.invoke(app, ["import-qdpx", str(fake), "-p", str(existing)]).exit_code == 2
+    assert sorted(p.name for p in existing.iterdir()) == ["mine.txt"]
