@@ -11,6 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from qualcoder.cli_codebook import register_codebook_edits
 from qualcoder.cli_export import export_app
 from qualcoder.cli_refi import register_refi
 from qualcoder.cli_report import report_app
@@ -196,13 +197,19 @@ def codebook_load(
     = False,
     merge: Annotated[list[str] | None, typer.Option("--merge", help="OLD=NEW: move codings of a dropped code.")]
     = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would change.")] = False,
 ) -> None:
     """Make a codebook the project's codebook; refuses to drop codes that carry human codings."""
     pairs = dict(item.split("=", 1) for item in merge or [] if "=" in item)
-    change = _run(lambda: _open(project).load_codebook(file, force=force, merge=pairs))
-    console.print(f"Loaded codebook version {change.version} (before: {change.previous_version or 'none'}); "
-                  f"{len(change.added)} codes added, {len(change.removed)} removed, {len(change.changed)} with "
-                  f"changed rules.")
+    change = _run(lambda: _open(project).load_codebook(file, force=force, merge=pairs, dry_run=dry_run))
+    verb = "Would load" if dry_run else "Loaded"
+    console.print(f"{verb} codebook version {change.version} (before: {change.previous_version or 'none'}); "
+                  f"{len(change.added)} codes added, {len(change.removed)} removed, {len(change.edited)} edited, "
+                  f"{len(change.changed)} with changed rules.")
+    for title, codes in (("added", change.added), ("removed", change.removed), ("edited", change.edited),
+                         ("rules changed", change.changed)):
+        if codes and dry_run:
+            console.print(f"  {title}: {', '.join(codes)}", highlight=False)
     for code, count in change.orphaned.items():
         console.print(f"[yellow]{count} human coding(s) keep the removed code {code!r}.[/yellow]")
 
@@ -655,6 +662,8 @@ def import_codings(
     if result.mismatched or result.skipped:
         raise typer.Exit(code=1)
 
+
+register_codebook_edits(codebook_app)  # after check/load/show/export, so that --help lists those first
 
 if __name__ == "__main__":
     app()

@@ -144,16 +144,26 @@ def parse_codebook(document: Any, source: str) -> Codebook:
     codes_raw = document.get("codes")
     if not isinstance(codes_raw, list) or not codes_raw:
         raise InvalidCodebook("there is no `codes:` list", place=f"{source}:{line}", fix="Add a `codes:` list.")
-    codes = [_parse_code(raw, source) for raw in codes_raw]
+    languages = _languages(document.get("languages"), source, line)
+    codes = [_parse_code(raw, source, languages) for raw in codes_raw]
     _check_tree(codes, source)
-    languages = tuple(document.get("languages") or LANGUAGES)
-    return Codebook(book_id, _texts(document.get("title"), source, line, "title", required=False),
-                    _texts(document.get("description"), source, line, "description", required=False),
+    return Codebook(book_id, _texts(document.get("title"), source, line, "title", languages, required=False),
+                    _texts(document.get("description"), source, line, "description", languages, required=False),
                     languages, tuple(codes), source)
 
 
+def _languages(value: Any, source: str, line: int) -> tuple[str, ...]:
+    """The codebook's languages (``[fr, en]`` by default; ``[en]`` for an English-only study)."""
+    languages = tuple(value or LANGUAGES)
+    if not languages or any(language not in LANGUAGES for language in languages) or len(set(languages)) < len(
+            languages):
+        raise InvalidCodebook(f"`languages` is {list(languages)}", place=f"{source}:{line}",
+                              fix=f"Give one or both of {', '.join(LANGUAGES)}, e.g. `languages: [en]`.")
+    return languages
+
+
 def _place(source: str, line: int, code_id: str | None = None) -> str:
-    return f"{source}:{line}" + (f" (code {code_id!r})" if code_id else "")
+    return (f"{source}:{line}" if line else source) + (f" (code {code_id!r})" if code_id else "")
 
 
 def _check_id(value: Any, source: str, line: int, what: str) -> str:
@@ -163,7 +173,7 @@ def _check_id(value: Any, source: str, line: int, what: str) -> str:
     return value
 
 
-def _texts(value: Any, source: str, line: int, key: str, code_id: str | None = None,
+def _texts(value: Any, source: str, line: int, key: str, languages: tuple[str, ...], code_id: str | None = None,
            required: bool = True) -> dict[str, str]:
     if value is None and not required:
         return {}
@@ -175,10 +185,11 @@ def _texts(value: Any, source: str, line: int, key: str, code_id: str | None = N
         if language not in LANGUAGES:
             raise InvalidCodebook(f"`{key}` has the language {language!r}", place=_place(source, line, code_id),
                                   fix=f"Use {' and '.join(LANGUAGES)}.")
-    if required and not all(isinstance(texts.get(lang), str) and texts[lang].strip() for lang in LANGUAGES):
-        missing = [lang for lang in LANGUAGES if not texts.get(lang)]
+    missing = [lang for lang in languages if not (isinstance(texts.get(lang), str) and texts[lang].strip())]
+    if required and missing:
+        names = " and ".join({"fr": "French", "en": "English"}[lang] for lang in languages)
         raise InvalidCodebook(f"`{key}` lacks {', '.join(missing)}", place=_place(source, line, code_id),
-                              fix=f"Give `{key}` in French and in English.")
+                              fix=f"Give `{key}` in {names} (the codebook's `languages`).")
     return texts
 
 
@@ -191,7 +202,7 @@ def _lists(value: Any, source: str, line: int, key: str, code_id: str) -> dict[s
     return {k: tuple(v if isinstance(v, list) else [v]) for k, v in value.items() if k != _LINE}
 
 
-def _parse_code(raw: Any, source: str) -> Code:
+def _parse_code(raw: Any, source: str, languages: tuple[str, ...]) -> Code:
     if not isinstance(raw, dict):
         raise InvalidCodebook("a code is not a mapping", place=source, fix="Each item of `codes:` starts with `- id:`.")
     line = raw.get(_LINE, 0)
@@ -203,8 +214,9 @@ def _parse_code(raw: Any, source: str) -> Code:
     return Code(
         id=code_id,
         parent=raw.get("parent"),
-        label=_texts(raw.get("label"), source, line, "label", code_id),
-        definition=_texts(raw.get("definition"), source, line, "definition", code_id),
+        label=_texts(raw.get("label"), source, line, "label", languages, code_id),
+        # a code made while reading has no definition yet; `codebook check` lists those
+        definition=_texts(raw.get("definition"), source, line, "definition", languages, code_id, required=False),
         include=_lists(raw.get("include"), source, line, "include", code_id),
         exclude=_lists(raw.get("exclude"), source, line, "exclude", code_id),
         examples=tuple({k: v for k, v in e.items() if k != _LINE} for e in raw.get("examples") or []),

@@ -181,3 +181,9 @@ class StaleView(QualcoderError):
     """The page was drawn from a state that has changed since: the coding was removed, the document re-imported."""
 
     code = "Q522"
+
+
+class CodebookChanged(QualcoderError):
+    """A codebook edit made from a version that is no longer the newest (someone else changed it meanwhile)."""
+
+    code = "Q523"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from qualcoder import ingest
 from qualcoder.codebook import Codebook, load_codebook
-from qualcoder.coding import COUNTED_STATUSES, edits, manual
+from qualcoder.coding import COUNTED_STATUSES, codebook_edits, edits, manual
 from qualcoder.coding.codebooks import CodebookChange, active_codebook, load_into, require_code
 from qualcoder.config import CONFIG_NAME, ProjectConfig, read_config, write_config
 from qualcoder.errors import NotSegmented, ProjectExists, QualcoderError
@@ -266,10 +266,37 @@ class Project:
         return self.repo.revision()
 
     # codebook and manual coding ---------------------------------------------------------------
-    def load_codebook(self, path: str | Path, force: bool = False, merge: dict[str, str] | None = None
-                      ) -> CodebookChange:
-        """Make a YAML codebook the project's codebook (human codings are never lost silently)."""
-        return load_into(self.repo, load_codebook(path), force=force, merge=merge)
+    def load_codebook(self, path: str | Path, force: bool = False, merge: dict[str, str] | None = None, *,
+                      dry_run: bool = False, actor: str = "codebook") -> CodebookChange:
+        """Make a YAML codebook the project's codebook (human codings are never lost silently); ``dry_run`` only
+        says what would change (codes added, removed, edited, rules changed)."""
+        return load_into(self.repo, load_codebook(path), force=force, merge=merge, dry_run=dry_run, actor=actor)
+
+    def add_code(self, actor: str, label: str | dict[str, str], *, parent: str | None = None,
+                 code_id: str | None = None, color: str | None = None, definition: str | dict[str, str] | None = None,
+                 expected_version: str | None = None) -> str:
+        """Add a code to the codebook (a new, undoable version); returns its id.
+
+        >>> # p.add_code("alice", "Perte du lien clinique", parent="lien_clinique")
+        """
+        return codebook_edits.add_code(self, actor, label, parent=parent, code_id=code_id, color=color,
+                                       definition=definition, expected_version=expected_version)
+
+    def update_code(self, actor: str, code_id: str, **changes) -> Codebook:
+        """Relabel (``label={"en": ...}``), define, give criteria, recolour or add an ``example=(text, source)``."""
+        return codebook_edits.update_code(self, actor, code_id, **changes)
+
+    def move_code(self, actor: str, code_id: str, parent: str | None, *, expected_version: str | None = None
+                  ) -> Codebook:
+        return codebook_edits.move_code(self, actor, code_id, parent, expected_version=expected_version)
+
+    def merge_codes(self, actor: str, source: str, target: str, *, expected_version: str | None = None) -> Codebook:
+        """Merge ``source`` into ``target``: codings, memos and children move to ``target``."""
+        return codebook_edits.merge_codes(self, actor, source, target, expected_version=expected_version)
+
+    def delete_code(self, actor: str, code_id: str, *, expected_version: str | None = None) -> Codebook:
+        """Delete an unused code (refused, with the reason, while a person's coding uses it)."""
+        return codebook_edits.delete_code(self, actor, code_id, expected_version=expected_version)
 
     def codebook(self) -> Codebook:
         """The project's current codebook."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, Table, delete, insert, select, update
+from sqlalchemy import DateTime, Table, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcoder.store.tables import (
@@ -29,7 +30,8 @@ from qualcoder.store.tables import (
 TABLES: dict[str, Table] = {row.__tablename__: row.__table__ for row in (
     CodingRow, MemoRow, AdjudicationRow, CodebookRow, SpeakerRow, DocumentRow)}
 # rows that die with a parent through a foreign key: deleted (and so recorded) before the parent
-DEPENDENTS = {"codings": (("memos", "coding_id"),)}
+# (for a codebook version: the versions made from it, so that undoing a version someone built on is refused)
+DEPENDENTS = {"codings": (("memos", "coding_id"),), "codebooks": (("codebooks", "derived_from"),)}
 
 
 def now() -> datetime:
@@ -71,11 +73,16 @@ def restored(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 
 
 class Changes:
-    """Inserts, updates and deletes inside one transaction, each recorded with the row before and after."""
+    """Inserts, updates and deletes inside one transaction, each recorded with the row before and after.
+
+    On SQLite the transaction takes the write lock before it reads anything: two writers then run one after the
+    other, and the second sees what the first wrote (instead of failing on a snapshot that went stale)."""
 
     def __init__(self, session: Session):
         self.session = session
         self.recorded: list[dict] = []
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text("UPDATE actions SET id = id WHERE 0"))
 
     def rows(self, table: str, **equal) -> list[dict]:
         """The rows of ``table`` whose columns equal the given values (current state, inside the transaction)."""
@@ -87,12 +94,21 @@ class Changes:
         found = self.rows(table, id=row_id)
         return found[0] if found else None
 
+    def latest(self, table: str) -> dict | None:
+        """The row of ``table`` with the highest id."""
+        found = TABLES[table]
+        row = self.session.execute(select(found).order_by(found.columns["id"].desc()).limit(1)).first()
+        return dict(row._mapping) if row else None
+
     def insert(self, table: str, values: dict) -> int:
         """Insert a row (its ``created_at`` set to now when the table has one and it is not given); its id."""
         found = TABLES[table]
         if "created_at" in found.columns and values.get("created_at") is None:
             values = {**values, "created_at": now()}
-        row_id = self.session.execute(insert(found).values(**values).returning(found.columns["id"])).scalar_one()
+        try:
+            row_id = self.session.execute(insert(found).values(**values).returning(found.columns["id"])).scalar_one()
+        except IntegrityError as error:  # a unique row written by someone else at the same moment
+            raise StaleChange(f"another {table[:-1]} like this one was written meanwhile") from error
         self.recorded.append({"table": table, "id": row_id, "before": None, "after": plain(found, self.row(table,
                                                                                                         row_id))})
         return row_id

@@ -270,18 +270,6 @@ class Repository:
             }
 
     # codebooks -------------------------------------------------------------------------------
-    def save_codebook(self, book_id: str, version: str, source: str, content: dict,
-                      renames: dict[str, str] | None = None, drop_manual: Iterable[str] = ()) -> None:
-        """Store a codebook as the active one; re-point codings of merged codes; all in one transaction."""
-        with Session(self.engine) as session, session.begin():
-            session.add(CodebookRow(book_id=book_id, version=version, source=source, content=content,
-                                    loaded_at=_now()))
-            for old, new in (renames or {}).items():
-                session.execute(update(CodingRow).where(CodingRow.code == old).values(code=new))
-            dropped = list(drop_manual)
-            if dropped:
-                session.execute(delete(CodingRow).where(CodingRow.code.in_(dropped)))
-
     def active_codebook(self) -> tuple[dict, str] | None:
         with Session(self.engine) as session:
             row = session.scalars(select(CodebookRow).order_by(CodebookRow.id.desc()).limit(1)).first()

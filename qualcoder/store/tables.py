@@ -113,7 +113,8 @@ class SegmentRow(Base):
 
 
 class CodebookRow(Base):
-    """Every codebook loaded into the project, newest active; ``content`` is the YAML format's mapping."""
+    """Every version of the project's codebook (loaded from YAML or edited), newest active; ``content`` is the YAML
+    format's mapping."""
 
     __tablename__ = "codebooks"
     __table_args__ = NEVER_REUSE_IDS
@@ -124,6 +125,9 @@ class CodebookRow(Base):
     source: Mapped[str] = mapped_column(Text)
     content: Mapped[dict] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    # the version this one was made from: unique, so of two people changing the same version at once one wins and
+    # the other is told (the database refuses the second row)
+    derived_from: Mapped[int | None] = mapped_column(Integer, unique=True)
 
 
 class CodingRow(Base):

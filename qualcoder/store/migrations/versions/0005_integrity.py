@@ -1,4 +1,5 @@
-"""Ids are never reused, memos belong to their coding or document, and the action log.
+"""Ids are never reused, memos belong to their coding or document, the action log, and codebook versions that know
+the version they were made from (two concurrent edits of one version: the second is refused).
 
 SQLite tables become AUTOINCREMENT (SQLite otherwise gives a deleted highest id to the next row, and a memo written on
 coding 4183 moved to the next person's coding 4183). Memos get foreign keys to the coding or document they are on
@@ -32,6 +33,9 @@ def upgrade() -> None:
         batch.create_index("ix_memos_coding_id", ["coding_id"])
         batch.create_index("ix_memos_document_id", ["document_id"])
     _attach_memos()
+    with op.batch_alter_table("codebooks") as batch:
+        batch.add_column(sa.Column("derived_from", sa.Integer, nullable=True))
+        batch.create_unique_constraint("uq_codebooks_derived_from", ["derived_from"])
     op.create_table(
         "actions",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -71,6 +75,9 @@ def _attach_memos() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("codebooks") as batch:
+        batch.drop_constraint("uq_codebooks_derived_from", type_="unique")
+        batch.drop_column("derived_from")
     op.drop_index("ix_actions_actor", "actions")
     op.drop_table("actions")
     with op.batch_alter_table("memos") as batch:
