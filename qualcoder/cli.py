@@ -15,6 +15,7 @@ from qualcoder.cli_codebook import register_codebook_edits
 from qualcoder.cli_export import export_app
 from qualcoder.cli_refi import register_refi
 from qualcoder.cli_report import report_app
+from qualcoder.cli_study import register_study
 from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, _run, console, errors
 from qualcoder.models import ImportReport
 from qualcoder.project import Project
@@ -143,8 +144,15 @@ def explore(
     project: Annotated[Path, typer.Argument(help="The project folder.")] = Path("."),
     host: Annotated[str, typer.Option(help="Address to bind; anything but 127.0.0.1 exposes your data.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the explorer.")] = 8501,
+    create: Annotated[bool, typer.Option("--create", help="Create the project first if the folder has none.")]
+    = False,
 ) -> None:
     """Serve the Streamlit explorer over a project on http://127.0.0.1:8501."""
+    from qualcoder.config import CONFIG_NAME
+
+    if create and not (project / CONFIG_NAME).is_file():
+        _run(lambda: Project.create(project)).close()
+        console.print(f"Created an empty project in {project}: bring documents in from the explorer.")
     _open(project).close()
     _serve(project, host, port)
 
@@ -163,6 +171,7 @@ app.add_typer(codebook_app, name="codebook")
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 register_refi(app, export_app)
+register_study(app, export_app)
 app.add_typer(code_app, name="code")
 CoderOption = Annotated[str, typer.Option("--coder", help="Who codes (recorded on every coding).")]
 
@@ -347,7 +356,7 @@ def code_reject(coding_id: Annotated[int, typer.Argument(help="The suggestion's 
 
 @code_app.command("memo")
 def code_memo(
-    target: Annotated[str, typer.Argument(help="code, document, coding or project (the project's journal).")],
+    target: Annotated[str, typer.Argument(help="code, document, coding, speaker or project (its journal).")],
     target_id: Annotated[str, typer.Argument(help="The code id, document name or id, coding id (- for project).")],
     text: Annotated[str, typer.Option("--text", help="The memo.")],
     coder: CoderOption,

@@ -20,6 +20,9 @@ from qualcoder.nlp import load_pipeline, parse_documents, pipeline_key
 from qualcoder.segment import parse_blocks_of, parse_method, segment_document
 from qualcoder.store.database import make_engine, upgrade
 from qualcoder.store.repository import Repository, Revision
+from qualcoder.study import documents as study_documents
+from qualcoder.study import speakers as study_speakers
+from qualcoder.study.speakers import apply_groups
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
@@ -206,8 +209,9 @@ class Project:
     def document(self, key: int | str) -> Document:
         return self.repo.document(key)
 
-    def documents_df(self, with_text: bool = True) -> pd.DataFrame:
-        """One row per document: doc_id, name, type, language, date, its attributes as columns, text."""
+    def documents_df(self, with_text: bool = True, grouped: bool = True) -> pd.DataFrame:
+        """One row per document: doc_id, name, type, language, date, its attributes as columns, text. Values put
+        in a group (``set_group``) read as their group unless ``grouped=False``."""
         frame = self.repo.documents_frame(with_text=with_text)
         attributes = pd.json_normalize(frame["attributes"].tolist(), max_level=0) if len(frame) else pd.DataFrame()
         attributes = attributes.drop(columns=[c for c in attributes.columns if c in frame.columns], errors="ignore")
@@ -215,16 +219,41 @@ class Project:
         if with_text:
             frame["n_words"] = frame["text"].str.split().str.len()
             frame = frame[[c for c in frame.columns if c != "text"] + ["text"]]
-        return frame
+        return apply_groups(frame, self.repo.value_groups()) if grouped else frame
 
-    def speakers_df(self) -> pd.DataFrame:
-        """One row per (document, speaker label): role, profession, organisation, number of turns."""
+    def speakers_df(self, grouped: bool = True) -> pd.DataFrame:
+        """One row per (document, speaker label): role, profession, organisation, number of turns (values in a
+        group read as their group unless ``grouped=False``)."""
         turns = self.repo.turns_frame().dropna(subset=["speaker"])
         counts = turns.groupby(["doc_id", "speaker"]).size().rename("turns").reset_index()
-        resolved = self._resolve_speakers(counts)
+        resolved = self._resolve_speakers(counts, grouped=grouped)
         return counts.merge(resolved, on=["doc_id", "speaker"], how="left")
 
-    def _resolve_speakers(self, pairs: pd.DataFrame) -> pd.DataFrame:
+    def set_speaker(self, actor: str, doc: int | str, label: str, **fields) -> None:
+        """Correct a speaker of a document: ``role``, ``profession``, ``organisation``, ``attributes`` (undoable).
+
+        >>> # p.set_speaker("alice", "cr-2004-03-11.txt", "Dr Morel", profession="neurologue")
+        """
+        study_speakers.set_speaker(self, actor, doc, label, **fields)
+
+    def set_document(self, actor: str, doc: int | str, **fields) -> None:
+        """Correct a document's ``doc_type``, ``date`` or ``attributes`` (``remove=[...]`` drops some); undoable."""
+        study_documents.set_document(self, actor, doc, **fields)
+
+    def set_group(self, actor: str, attribute: str, values: Sequence[str], group: str) -> None:
+        """Count ``values`` of ``attribute`` as one ``group`` in every table, chart and export (undoable).
+
+        >>> # p.set_group("alice", "profession", ["GP", "general practitioner"], "médecin généraliste")
+        """
+        study_speakers.set_group(self, actor, attribute, values, group)
+
+    def remove_group(self, actor: str, attribute: str, value: str) -> None:
+        study_speakers.remove_group(self, actor, attribute, value)
+
+    def groups_df(self) -> pd.DataFrame:
+        return study_speakers.groups_df(self)
+
+    def _resolve_speakers(self, pairs: pd.DataFrame, grouped: bool = True) -> pd.DataFrame:
         """role, profession and organisation of each (doc_id, speaker) pair of ``pairs``."""
         documents = {row.doc_id: row for row in self.repo.documents_frame(with_text=False).itertuples()}
         directory = _SpeakerDirectory(self.repo.speakers())
@@ -235,13 +264,14 @@ class Project:
             profession = info.profession if info else _attendee_profession(document.attributes, label)
             role = (info.role if info and info.role else None) or default_role(label, document.type)
             rows.append((doc_id, label, role, profession, info.organisation if info else None))
-        return pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
+        frame = pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
+        return apply_groups(frame, self.repo.value_groups()) if grouped else frame
 
     def segments_df(self, with_text: bool = True) -> pd.DataFrame:
         """One row per segment with its document, speaker, profession, role, language, offsets and text."""
         segments = self.repo.segments_frame()
-        docs = self.repo.documents_frame(with_text=False).rename(columns={"name": "doc"})[
-            ["doc_id", "doc", "type", "date", "language"]]
+        docs = apply_groups(self.repo.documents_frame(with_text=False), self.repo.value_groups()).rename(
+            columns={"name": "doc"})[["doc_id", "doc", "type", "date", "language"]]
         frame = segments.merge(docs, on="doc_id", how="left")
         frame = frame.merge(self.repo.sections_frame(), on=["doc_id", "section_index"], how="left")
         pairs = frame[["doc_id", "speaker"]].dropna().drop_duplicates()
@@ -378,8 +408,36 @@ class Project:
         return pd.DataFrame(rows, columns=["action_id", "created_at", "actor", "kind", "summary", "undoable",
                                            "target"])
 
-    def memos_df(self) -> pd.DataFrame:
-        return self.repo.memos_frame()
+    def memos_df(self, target: str | None = None, search: str | None = None) -> pd.DataFrame:
+        """Every memo (or those on one kind of ``target``, or holding ``search``, case-blind), with ``on``: what
+        it is on, in words (the document's name, the code's label, the coded passage).
+
+        >>> # p.memos_df(search="Abbott")
+        """
+        memos = self.repo.memos_frame()
+        if target:
+            memos = memos[memos["target"] == target]
+        if search:
+            memos = memos[memos["text"].str.contains(search, case=False, regex=False)]
+        return memos.assign(on=self._memo_places(memos)).reset_index(drop=True)
+
+    def _memo_places(self, memos: pd.DataFrame) -> list[str]:
+        names = dict(self.repo.documents_frame(with_text=False)[["doc_id", "name"]].itertuples(index=False))
+        book = self.codebook() if self.repo.active_codebook() else None
+        labels = {c.id: next(iter(c.label.values()), "") for c in book.codes} if book else {}
+        codings = self.repo.codings_frame(columns=["id", "document_id", "code", "snippet"]).set_index("id")
+        places = []
+        for memo in memos.itertuples():
+            if memo.target == "document" and pd.notna(memo.document_id):
+                places.append(names.get(int(memo.document_id), ""))
+            elif memo.target == "code":
+                places.append(f"{memo.target_id} — {labels.get(memo.target_id, '')}".rstrip(" —"))
+            elif memo.target == "coding" and memo.coding_id in codings.index:
+                row = codings.loc[memo.coding_id]
+                places.append(f"{names.get(int(row['document_id']), '')} · {row['code']} · «{row['snippet'][:60]}»")
+            else:
+                places.append(str(memo.target_id or ""))
+        return places
 
     def import_codings(self, path: str | Path, coder: str | None = None) -> manual.CodingsImport:
         """Import codings anchored by file and offsets; rows whose quoted text differs are reported."""

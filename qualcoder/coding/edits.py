@@ -18,7 +18,7 @@ from qualcoder.coding.manual import coding_row
 from qualcoder.errors import InvalidCoding, NothingToUndo, StaleAction, StaleView
 from qualcoder.store.journal import Action, Changes, StaleChange, now
 
-MEMO_TARGETS = ("code", "document", "coding", "project")
+MEMO_TARGETS = ("code", "document", "coding", "speaker", "project")
 DECIDABLE_SOURCES = ("model", "rules")
 SNIPPET = 60
 
@@ -188,7 +188,8 @@ def decide(project, coding_id: int, coder: str, accept: bool) -> None:
 
 # memos ---------------------------------------------------------------------------------------------------------
 def add_memo(project, target: str, target_id: str | int, coder: str, text: str) -> int:
-    """A memo on a ``code``, a ``document``, a ``coding`` or the ``project`` (its journal); its id."""
+    """A memo on a ``code``, a ``document``, a ``coding``, a ``speaker`` (by label) or the ``project`` (its
+    journal); its id."""
     coder = _coder(coder)
     if target not in MEMO_TARGETS:
         raise InvalidCoding(f"a memo cannot be attached to {target!r}", place="memo",
@@ -199,6 +200,11 @@ def add_memo(project, target: str, target_id: str | int, coder: str, text: str) 
               "text": text.strip()}
     if target == "code":
         require_code(project.codebook(), str(target_id))
+    elif target == "speaker":
+        known = set(project.repo.turns_frame()["speaker"].dropna())
+        if str(target_id) not in known:
+            raise InvalidCoding(f"nobody speaks as {target_id!r} in this project", place="memo",
+                                fix="Give a speaker label as the documents write it.")
     elif target == "document":
         values["document_id"] = project.document(int(target_id) if str(target_id).isdigit() else target_id).id
         values["target_id"] = str(values["document_id"])

@@ -45,9 +45,10 @@ def revision(project: Project) -> Revision:
 
 
 def segment_mark(revision: Revision) -> tuple:
-    """The part of the revision that changes with the segmentation (count and highest id of the segments):
-    codings can change without re-reading 100,000 segments."""
-    return revision.segments
+    """The part of the revision that changes with the segmentation (count and highest id of the segments) and with
+    what the segments' columns say of speakers and documents: codings can change without re-reading 100,000
+    segments."""
+    return revision.segments, revision.labels
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)

@@ -25,10 +25,11 @@ from qualcoder.store.tables import (
     DocumentRow,
     MemoRow,
     SpeakerRow,
+    ValueGroupRow,
 )
 
 TABLES: dict[str, Table] = {row.__tablename__: row.__table__ for row in (
-    CodingRow, MemoRow, AdjudicationRow, CodebookRow, SpeakerRow, DocumentRow)}
+    CodingRow, MemoRow, AdjudicationRow, CodebookRow, SpeakerRow, DocumentRow, ValueGroupRow)}
 # rows that die with a parent through a foreign key: deleted (and so recorded) before the parent
 # (for a codebook version: the versions made from it, so that undoing a version someone built on is refused)
 DEPENDENTS = {"codings": (("memos", "coding_id"),), "codebooks": (("codebooks", "derived_from"),)}

@@ -33,6 +33,7 @@ from qualcoder.store.tables import (
     TopicRow,
     TopicRunRow,
     TurnRow,
+    ValueGroupRow,
 )
 
 
@@ -74,9 +75,12 @@ class Revision(NamedTuple):
     documents: tuple
     parses: tuple
     actions: tuple
+    labels: tuple  # what speakers' roles and professions, document attributes and value groups depend on
 
 
 Result = TypeVar("Result")
+# actions after which segments must be read again for their speakers' roles, professions and document attributes
+LABEL_KINDS = ("speakers-import", "speaker-edit", "document-edit", "group-edit", "group-remove")
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,19 @@ class Repository:
                 row.role, row.profession, row.organisation = info.role, info.profession, info.organisation
                 row.attributes = dict(info.attributes)
                 count += 1
+            if count:  # logged so that the explorer's speaker columns see the change (not undoable: re-import)
+                journal.log(session, "import", LABEL_KINDS[0], f"speakers from a CSV: {count} row(s)", [],
+                            undoable=False, when=_now())
         return count
+
+    def value_groups(self) -> dict[str, dict[str, str]]:
+        """attribute -> {value: group}."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(ValueGroupRow.attribute, ValueGroupRow.value, ValueGroupRow.group_name))
+            found: dict[str, dict[str, str]] = {}
+            for attribute, value, group in rows:
+                found.setdefault(attribute, {})[value] = group
+        return found
 
     def speakers(self) -> list[SpeakerInfo]:
         with Session(self.engine) as session:
@@ -324,7 +340,10 @@ class Repository:
             marks = [tuple(session.execute(select(func.count(), func.max(column))).one()) for column in columns]
             statuses = tuple(tuple(row) for row in session.execute(
                 select(CodingRow.status, func.count()).group_by(CodingRow.status).order_by(CodingRow.status)))
-        return Revision(*marks[:6], statuses, *marks[6:])
+            labels = (session.scalar(select(func.max(ActionRow.id)).where(ActionRow.kind.in_(LABEL_KINDS))),
+                      *(tuple(session.execute(select(func.count(), func.max(table.id))).one())
+                        for table in (SpeakerRow, ValueGroupRow)))
+        return Revision(*marks[:6], statuses, *marks[6:], labels)
 
     # the action log --------------------------------------------------------------------------
     def act(self, actor: str, kind: str, summary: str, work: Callable[[Changes], Result], *,

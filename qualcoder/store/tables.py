@@ -234,6 +234,19 @@ class TopicAssignmentRow(Base):
     probability: Mapped[float | None] = mapped_column(Float)
 
 
+class ValueGroupRow(Base):
+    """An attribute value counted as a group: ``profession`` ``GP`` → ``médecin généraliste``, so that every table,
+    chart and export counts ``GP``, ``general practitioner`` and ``médecin généraliste`` as one."""
+
+    __tablename__ = "value_groups"
+    __table_args__ = (UniqueConstraint("attribute", "value", name="uq_value_groups_attribute_value"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attribute: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(String(300))
+    group_name: Mapped[str] = mapped_column(String(300))
+
+
 class ActionRow(Base):
     """The append-only action log (Taguette's ``Command``): every user action with the rows it changed, written in
     the same transaction as its effect. ``changes`` lists ``{table, id, before, after}`` (``before`` None: inserted;

@@ -1,5 +1,6 @@
 """Ids are never reused, memos belong to their coding or document, the action log, and codebook versions that know
-the version they were made from (two concurrent edits of one version: the second is refused).
+the version they were made from (two concurrent edits of one version: the second is refused), and attribute value
+groups (GP = médecin généraliste).
 
 SQLite tables become AUTOINCREMENT (SQLite otherwise gives a deleted highest id to the next row, and a memo written on
 coding 4183 moved to the next person's coding 4183). Memos get foreign keys to the coding or document they are on
@@ -49,6 +50,15 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_actions_actor", "actions", ["actor"])
+    op.create_table(
+        "value_groups",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("attribute", sa.String(100), nullable=False),
+        sa.Column("value", sa.String(300), nullable=False),
+        sa.Column("group_name", sa.String(300), nullable=False),
+        sa.UniqueConstraint("attribute", "value", name="uq_value_groups_attribute_value"),
+        sqlite_autoincrement=True,
+    )
     if op.get_bind().dialect.name == "sqlite":
         for table in TABLES_WITH_IDS:
             with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
@@ -75,6 +85,7 @@ def _attach_memos() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("value_groups")
     with op.batch_alter_table("codebooks") as batch:
         batch.drop_constraint("uq_codebooks_derived_from", type_="unique")
         batch.drop_column("derived_from")
