@@ -119,3 +119,17 @@ def test_cli_speakers_and_groups(study):
                                folder]).exit_code == 0
     listed = pd.read_csv(io.StringIO(runner.invoke(app, ["speakers", "list", "--csv", "-p", folder]).stdout))
     assert listed.set_index("speaker").loc["Dr Garnier", "profession"] == "general practitioner"
+
+
+def test_journal_and_speaker_memos_reach_refi_as_project_notes(study, tmp_path):
+    import zipfile
+
+    from qualcoder import refi
+
+    study.add_memo("project", "-", "alice", "Journal du codage")
+    study.add_memo("speaker", "Dr Morel", "bob", "Neurologue référent")
+    out = refi.export_qdpx(study, tmp_path / "study.qdpx")
+    with zipfile.ZipFile(out) as archive:
+        project_xml = archive.read("project.qde").decode("utf-8")
+    assert "Journal du codage" in project_xml and "[Dr Morel] Neurologue référent" in project_xml
+    refi.validate(project_xml.encode("utf-8"), "project")

@@ -261,6 +261,9 @@ def _notes(space, memos: pd.DataFrame, documents: pd.DataFrame, book: Codebook |
                                                                                  memo.created_at))
         elif memo.target == "coding" and target.isdigit():
             notes.by_coding.setdefault(int(target), []).append(notes.add(guid, memo.text, user, memo.created_at))
+        elif memo.target in ("project", "speaker"):  # project notes (a REFI Case takes no note: the label leads)
+            text = memo.text if memo.target == "project" else f"[{target}] {memo.text}"
+            notes.add(guid, text, user, memo.created_at)
     return notes
 
 
