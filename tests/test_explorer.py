@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -32,6 +33,11 @@ def _clean(test: AppTest) -> AppTest:
     assert not test.exception, [e.value for e in test.exception]
     assert not test.error, [e.value for e in test.error]
     return test
+
+
+def _shown(markdown: str) -> str:
+    """What a reader sees of text the explorer escaped for Markdown (``safe.md``)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _frame(test: AppTest, *columns: str) -> pd.DataFrame:
@@ -170,7 +176,7 @@ def test_agreement_page_and_adjudication(demo_copy):
     test = _clean(_app(demo_copy.folder, "agreement", {"coder": "judge"}))
     table = _frame(test, "interpretation", "alpha")
     assert table["interpretation"].str.contains("reliable|tentative|unreliable").all()
-    assert "coder_a, coder_b" in test.caption[0].value
+    assert "coder_a, coder_b" in _shown(test.caption[0].value)
     disagreements = _frame(test, "applied_by", "not_by")
     assert len(disagreements) > 0
     first = disagreements.iloc[0]
@@ -184,7 +190,7 @@ def test_agreement_page_and_adjudication(demo_copy):
 
 def test_missing_project_is_shown_as_an_error(tmp_path):
     test = _app(tmp_path / "nowhere")
-    assert not test.exception and "[Q201]" in test.error[0].value
+    assert not test.exception and "[Q201]" in _shown(test.error[0].value)
 
 
 # helpers --------------------------------------------------------------------------------------------------

@@ -14,18 +14,25 @@ import re
 
 import streamlit as st
 
-# every ASCII punctuation CommonMark lets a backslash escape, plus what Streamlit adds ($ for LaTeX, : for
-# emoji shortcodes and :colour[...] directives, ~ for strikethrough)
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'%,;?@/])")
+# what makes Markdown (or Streamlit's LaTeX $, emoji :shortcodes: and :colour[...] directives, HTML, entities) anywhere
+# in a line, and what does only at a line's start (lists, setext headings, numbered items): a plain name such as
+# demo-reseaux-sante stays as it is
+_ANYWHERE = re.compile(r"([\\`*\[\]|<>~$&]|:(?=\w)|(?<!\w)_|_(?!\w))")
+_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))", re.MULTILINE)
 
 
 def md(text: object) -> str:
     """``text`` escaped for any Streamlit call that renders Markdown (labels, captions, alerts, titles).
 
-    >>> md("![x](http://h/p.png) *a* $x$")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/p\\\\.png\\\\) \\\\*a\\\\* \\\\$x\\\\$'
+    >>> md("![x](http://h/p.png) *a* $x$ demo-reseaux coder_a: _b_ :red[x] (Dr Morel)")
+    '!\\\\[x\\\\](http://h/p.png) \\\\*a\\\\* \\\\$x\\\\$ demo-reseaux coder_a: \\\\_b\\\\_ \\\\:red\\\\[x\\\\] (Dr Morel)'
+    >>> md("- item\\n# title")
+    '\\\\- item  \\n\\\\# title'
     """
-    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text)).replace("\n", "  \n")
+    escaped = _ANYWHERE.sub(r"\\\1", "" if text is None else str(text))
+    escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
+                              else m.group(1) + m.group(2) + "\\", escaped)
+    return escaped.replace("\n", "  \n")
 
 
 def esc(text: object) -> str:
