@@ -7,6 +7,7 @@ explorer into ``st.error``; nowhere else catches them.
 Codes:
     Q1xx  input files (import)            Q2xx  project, configuration and store
     Q3xx  language pipelines and models   Q4xx  segmentation and analysis options
+    Q25x-Q26x  interrupts, full disks, backup and restore      Q54x  codebook patterns and YAML limits
 """
 
 from __future__ import annotations
@@ -117,6 +118,34 @@ class UnknownDocument(QualcoderError):
     code = "Q206"
 
 
+class Interrupted(QualcoderError):
+    """Ctrl+C or SIGTERM: the command stopped; what was committed is kept, the rest rolled back."""
+
+    code = "Q250"
+
+
+class DiskFull(QualcoderError):
+    """The disk (or the database's disk) filled up while writing; nothing half-written is kept."""
+
+    code = "Q251"
+
+
+class BackupFailed(QualcoderError):
+    code = "Q252"
+
+
+class InvalidBackup(QualcoderError):
+    """The file is not a qualcoder backup, or cannot be read."""
+
+    code = "Q253"
+
+
+class RestoreRefused(QualcoderError):
+    """A backup of a newer schema, or of another project."""
+
+    code = "Q254"
+
+
 class ModelNotInstalled(QualcoderError):
     code = "Q301"
 
@@ -137,6 +166,22 @@ class InvalidCodebook(QualcoderError):
     """A codebook file is malformed or inconsistent; the place is ``file:line``."""
 
     code = "Q501"
+
+
+class UnsafePattern(InvalidCodebook):
+    """A codebook regex the linear-time engine (RE2) cannot run: backreference, lookaround, huge repeat."""
+
+    code = "Q540"
+
+
+class CodebookTooLarge(InvalidCodebook):
+    """A codebook file above the size limit, or whose YAML aliases expand beyond the node limit."""
+
+    code = "Q541"
+
+
+class CodebookTooDeep(InvalidCodebook):
+    code = "Q542"
 
 
 class UnknownCode(QualcoderError):
