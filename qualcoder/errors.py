@@ -12,6 +12,7 @@ Codes:
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -128,6 +129,28 @@ class DiskFull(QualcoderError):
     """The disk (or the database's disk) filled up while writing; nothing half-written is kept."""
 
     code = "Q251"
+
+
+def as_disk_full(exc: BaseException) -> DiskFull | None:
+    """The ``DiskFull`` error for an exception caused by a full disk (OS, SQLite or PostgreSQL), else None.
+
+    >>> import errno
+    >>> as_disk_full(OSError(errno.ENOSPC, "No space left on device", "out.csv")).code
+    'Q251'
+    """
+    seen: BaseException | None = exc
+    for _ in range(8):  # the error itself, then what it wraps (SQLAlchemy's .orig, __cause__)
+        if seen is None:
+            return None
+        text = str(seen)
+        if (isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT)) or any(
+                marker in text for marker in ("database or disk is full", "No space left on device", "disk full")):
+            where = getattr(seen, "filename", None) or "the project's store"
+            return DiskFull("the disk is full", place=where,
+                            fix="Free some space (or write elsewhere) and run the command again; nothing half-written "
+                                "was kept.")
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return None
 
 
 class BackupFailed(QualcoderError):
