@@ -195,7 +195,7 @@ def _check_expansion(root: yaml.Node, aliases: list[tuple[int, yaml.Node]], path
                 stack.append((child, False))
     total = sizes[id(root)]
     if total > MAX_EXPANDED_NODES:
-        line, target = max(aliases, key=lambda pair: sizes.get(id(pair[1]), 0))
+        line, target = max(reversed(aliases), key=lambda pair: sizes.get(id(pair[1]), 0))  # the outermost use
         raise CodebookTooLarge(
             f"its aliases expand to {_how_many(total)} values, above the limit of {MAX_EXPANDED_NODES:,} (the alias "
             f"at this line alone expands to {_how_many(sizes[id(target)])}; an alias bomb?)",

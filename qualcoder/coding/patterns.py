@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from re import IGNORECASE
 
 try:  # the parser behind ``re.compile``; private, but the only exact reading of Python's syntax
@@ -58,11 +59,15 @@ class Pattern:
     source: str
     engine: object
     tagged: bool
+    ignore_case: bool = True
 
     def search(self, text: str) -> tuple[int, int] | None:
         if not self.tagged:
             hit = self.engine.search(text)
             return hit.span() if hit else None
+        if not text:  # Python's \B never matches an empty text; nothing can backtrack on it, so ask re itself
+            found = re.search(self.source, text, IGNORECASE if self.ignore_case else 0)
+            return found.span() if found else None
         hit = self.engine.search(tagged_text(text))
         if not hit:
             return None
@@ -101,7 +106,7 @@ def compile_pattern(expression: str, ignore_case: bool = True) -> Pattern:
     except re2.error as exc:
         reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
         raise PatternRefused(f"the linear-time engine cannot run it ({reason})") from exc
-    return Pattern(expression, engine, tagged)
+    return Pattern(expression, engine, tagged, ignore_case)
 
 
 def _has_boundary(items: list) -> bool:

@@ -59,7 +59,8 @@ def _read_rows(path: Path, error) -> tuple[list[str], list[dict[str, str]]]:
             raise error("the CSV has no header row", place=path, fix="Add a header row, e.g. `file,type,date`.")
         rows = _rows(reader, path, error)
     except csv.Error as exc:  # e.g. a cell over csv's 131,072-character field limit
-        raise error(f"row {reader.line_num} cannot be read ({exc})", place=f"{path}:{reader.line_num}",
+        row = reader.line_num + 1  # the lines read before the one that failed
+        raise error(f"row {row} cannot be read ({exc})", place=f"{path}:{row}",
                     fix="Check the quoting on that row (an unclosed quote swallows the rest of the file).") from exc
     return columns, rows
 
