@@ -21,8 +21,8 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from re import IGNORECASE
 
 try:  # the parser behind ``re.compile``; private, but the only exact reading of Python's syntax
