@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from re import IGNORECASE
 
 try:  # the parser behind ``re.compile``; private, but the only exact reading of Python's syntax
@@ -75,10 +76,27 @@ class Pattern:
         return start // 3, end // 3
 
 
+@lru_cache(maxsize=256)  # a segment is searched by every pattern of the codebook: tag it once
 def tagged_text(text: str) -> str:
-    """Every character ``c`` as ``t c t`` (``t``: ``a`` for a word character, else a space)."""
-    tags = ["a" if c.isalnum() or c == "_" else " " for c in text]
-    return "".join(f"{t}{c}{t}" for t, c in zip(tags, text))
+    """Every character ``c`` as ``t c t`` (``t``: ``a`` for a word character, else a space).
+
+    >>> tagged_text("é-1")
+    'aéa - a1a'
+    """
+    return text.translate(_BLOCKS)  # a dict lookup per character, in C (a Python loop costs 1 µs a character)
+
+
+class _Blocks(dict):
+    """``str.translate`` table: code point -> its ``t c t`` block, computed the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        character = chr(code)
+        tag = "a" if character.isalnum() or character == "_" else " "  # Python's \w
+        self[code] = block = f"{tag}{character}{tag}"
+        return block
+
+
+_BLOCKS = _Blocks()
 
 
 def compile_pattern(expression: str, ignore_case: bool = True) -> Pattern:
