@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
@@ -71,10 +72,20 @@ def _raise_interrupt(signum, _frame) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
+
+
 def _terminate_as_interrupt() -> None:
-    """SIGTERM (``kill``, a closed terminal, a service manager) stops a command like Ctrl+C: cleanly."""
+    """SIGTERM (``kill``, a closed terminal, a service manager) stops a command like Ctrl+C: cleanly.
+
+    An interrupt that lands while SQLAlchemy rolls a connection back is logged by its pool with a traceback
+    (seen in tests/test_safety_interrupt.py); the pool recovers by discarding the connection, and SQLite or
+    PostgreSQL roll the transaction back, so that log record is dropped: the user sees the one [Q250] message.
+    """
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _raise_interrupt)
+        logging.getLogger("sqlalchemy.pool").addFilter(_not_an_interrupt)
 
 
 def _open(project: Path) -> Project:
