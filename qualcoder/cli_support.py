@@ -85,7 +85,10 @@ def _terminate_as_interrupt() -> None:
     """
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _raise_interrupt)
-        logging.getLogger("sqlalchemy.pool").addFilter(_not_an_interrupt)
+        import sqlalchemy.pool
+
+        for pool in ("QueuePool", "NullPool", "SingletonThreadPool", "StaticPool"):  # filters do not propagate
+            logging.getLogger(f"{sqlalchemy.pool.impl.__name__}.{pool}").addFilter(_not_an_interrupt)
 
 
 def _open(project: Path) -> Project:
