@@ -11,6 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from qualcoder.cli_backup import register_backup
 from qualcoder.cli_codebook import register_codebook_edits
 from qualcoder.cli_export import export_app
 from qualcoder.cli_refi import register_refi
@@ -172,6 +173,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 register_refi(app, export_app)
 register_study(app, export_app)
+register_backup(app)
 app.add_typer(code_app, name="code")
 CoderOption = Annotated[str, typer.Option("--coder", help="Who codes (recorded on every coding).")]
 

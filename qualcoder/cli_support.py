@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qualcoder.errors import QualcoderError
+from qualcoder.errors import Interrupted, QualcoderError, as_disk_full
 from qualcoder.project import Project
 
 console = Console()
@@ -38,12 +41,54 @@ def _bar():
         yield update
 
 
+INTERRUPTED_EXIT = 130  # the shell's code for a command stopped by SIGINT
+
+
 def _run(action):
+    """Run a command's action: a ``QualcoderError`` becomes its message and exit 2; Ctrl+C or SIGTERM becomes
+    ``[Q250]`` and exit 130 (every write is a transaction, so what was committed stays and the rest is undone)."""
+    _terminate_as_interrupt()
     try:
         return action()
     except QualcoderError as error:
         errors.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
+    except KeyboardInterrupt:
+        command = " ".join(a for a in sys.argv[1:3] if not a.startswith("-")) or "qualcoder"
+        error = Interrupted("interrupted (Ctrl+C or SIGTERM)", place=command,
+                            fix="What was saved before is kept and the project is consistent; run the command again "
+                                "to finish.")
+        errors.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=INTERRUPTED_EXIT) from None
+    except Exception as exc:  # a full disk shows as OSError, SQLite's "database or disk is full" or PostgreSQL's
+        full = as_disk_full(exc)
+        if full is None:
+            raise
+        errors.print(f"[red]{full}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=2) from None
+
+
+def _raise_interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (``kill``, a closed terminal, a service manager) stops a command like Ctrl+C: cleanly.
+
+    An interrupt that lands while SQLAlchemy rolls a connection back is logged by its pool with a traceback
+    (seen in tests/test_safety_interrupt.py); the pool recovers by discarding the connection, and SQLite or
+    PostgreSQL roll the transaction back, so that log record is dropped: the user sees the one [Q250] message.
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        import sqlalchemy.pool
+
+        for pool in ("QueuePool", "NullPool", "SingletonThreadPool", "StaticPool"):  # filters do not propagate
+            logging.getLogger(f"{sqlalchemy.pool.impl.__name__}.{pool}").addFilter(_not_an_interrupt)
 
 
 def _open(project: Path) -> Project:

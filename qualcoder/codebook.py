@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from qualcoder.errors import InvalidCodebook, MissingFile
+from qualcoder.errors import CodebookTooDeep, CodebookTooLarge, InvalidCodebook, MissingFile, UnsafePattern
 
 FORMAT = "qualcoder-codebook/1"
 LANGUAGES = ("fr", "en")
@@ -25,6 +25,8 @@ BOOK_ID_PATTERN = re.compile(r"^[a-z0-9_.-]+$")
 COLOR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 SCOPE_KEYS = ("doc_type", "role", "profession", "within")
 _LINE = "__line__"
+MAX_CODEBOOK_BYTES = 10 * 1024 * 1024  # the shipped 100 kB codebook of 40 codes has 3,821 YAML nodes
+MAX_EXPANDED_NODES = 1_000_000  # after aliases: a billion-laughs file expands to 10^9
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,18 @@ def _comparable(code: Code) -> dict:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every mapping (for error messages)."""
+    """A safe loader that records the line of every mapping (for error messages) and of every alias."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.aliases: list[tuple[int, yaml.Node]] = []
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            if event.anchor in self.anchors:
+                self.aliases.append((event.start_mark.line + 1, self.anchors[event.anchor]))
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
@@ -113,12 +126,21 @@ def load_codebook(path: str | Path) -> Codebook:
     path = Path(path)
     if not path.is_file():
         raise MissingFile("codebook file not found", place=path, fix="Check the path you gave.")
+    size = path.stat().st_size
+    if size > MAX_CODEBOOK_BYTES:
+        raise CodebookTooLarge(f"the file is {size / 1e6:.1f} MB, above the {MAX_CODEBOOK_BYTES / 1e6:.0f} MB limit "
+                               "for a codebook", place=path, fix="Check that this is a codebook; split a huge one.")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidCodebook("the file is not UTF-8", place=path, fix="Save it as UTF-8.") from exc
     try:
-        document = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no arbitrary objects
+        document = _load_yaml(text, path)
+    except RecursionError as exc:
+        raise CodebookTooDeep("the YAML is nested too deeply to read", place=path,
+                              fix="A codebook needs a few levels of indentation; check the file.") from exc
+    except (ValueError, TypeError) as exc:  # e.g. an integer of more than 4,300 digits
+        raise InvalidCodebook(f"a value cannot be read ({exc})", place=path, fix="Check the file's values.") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"{path}:{mark.line + 1}" if mark else path
@@ -126,6 +148,62 @@ def load_codebook(path: str | Path) -> Codebook:
         raise InvalidCodebook(f"the YAML is malformed ({problem})", place=place,
                               fix="Check the indentation and quoting on that line (quote text containing ': ').") from exc
     return parse_codebook(document, str(path))
+
+
+def _load_yaml(text: str, path: Path) -> Any:
+    """Compose the YAML, refuse aliases that expand beyond ``MAX_EXPANDED_NODES``, then build the objects."""
+    loader = _LineLoader(text)  # a SafeLoader subclass: no arbitrary objects
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if loader.aliases:
+            _check_expansion(node, loader.aliases, path)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, aliases: list[tuple[int, yaml.Node]], path: Path) -> None:
+    """Count the nodes the document holds once every alias is expanded (memoised, so a bomb costs little)."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), 10 * MAX_EXPANDED_NODES)
+            continue
+        if key in open_nodes:
+            line = next((line for line, target in aliases if target is node), node.start_mark.line + 1)
+            raise CodebookTooLarge("an alias refers to the block that contains it (a recursive alias)",
+                                   place=f"{path}:{line}", fix="Remove the alias (*name) at that line.")
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                line = next((line for line, target in aliases if target is child), child.start_mark.line + 1)
+                raise CodebookTooLarge("an alias refers to the block that contains it (a recursive alias)",
+                                       place=f"{path}:{line}", fix="Remove the alias (*name) at that line.")
+            if id(child) not in sizes:
+                stack.append((child, False))
+    total = sizes[id(root)]
+    if total > MAX_EXPANDED_NODES:
+        line, target = max(reversed(aliases), key=lambda pair: sizes.get(id(pair[1]), 0))  # the outermost use
+        raise CodebookTooLarge(
+            f"its aliases expand to {_how_many(total)} values, above the limit of {MAX_EXPANDED_NODES:,} (the alias "
+            f"at this line alone expands to {_how_many(sizes[id(target)])}; an alias bomb?)",
+            place=f"{path}:{line}", fix="Write the values out, or use fewer nested aliases (*name).")
+
+
+def _how_many(count: int) -> str:
+    return f"over {count:,}" if count >= 10 * MAX_EXPANDED_NODES else f"{count:,}"
 
 
 def parse_codebook(document: Any, source: str) -> Codebook:
@@ -249,14 +327,29 @@ def _patterns(value: Any, source: str, line: int, code_id: str) -> dict[str, Pat
         terms = tuple(str(t) for t in spec.get("terms") or [])
         regexes = tuple(spec.get("regex") or [])
         for expression in regexes:
-            try:
-                re.compile(expression)
-            except re.error as exc:
-                raise InvalidCodebook(f"the regex {expression!r} does not compile ({exc})", place=where,
-                                      fix="Fix the expression (in YAML double quotes, write \\\\b for \\b).") from exc
+            _check_regex(expression, where)
         near = tuple(_near(rule, source, where, code_id) for rule in spec.get("near") or [])
         patterns[language] = Patterns(terms, regexes, near)
     return patterns
+
+
+def _check_regex(expression: Any, where: str) -> None:
+    """Every regex must run on the linear-time engine (``qualcoder.coding.patterns``): none can hang auto-coding."""
+    from qualcoder.coding.patterns import PatternRefused, PatternSyntaxError, compile_pattern
+
+    if not isinstance(expression, str):
+        raise InvalidCodebook(f"a regex is not a text ({type(expression).__name__})", place=where,
+                              fix='Write each regex as a quoted text: `regex: ["empi[èé]t\\\\w*"]`.')
+    try:
+        compile_pattern(expression)
+    except PatternSyntaxError as exc:
+        raise InvalidCodebook(f"the regex {expression!r} {exc}", place=where,
+                              fix="Fix the expression (in YAML double quotes, write \\\\b for \\b).") from exc
+    except PatternRefused as exc:
+        shown = expression if len(expression) <= 80 else expression[:79] + "…"
+        raise UnsafePattern(f"the regex {shown!r} is refused: {exc}", place=where,
+                            fix="Rewrite it without backreferences, lookarounds, atomic or possessive groups and "
+                                "repeats over 1000 (in YAML double quotes, write \\\\b for \\b).") from exc
 
 
 def _near(rule: Any, source: str, where: str, code_id: str) -> Near:

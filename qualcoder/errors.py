@@ -7,10 +7,12 @@ explorer into ``st.error``; nowhere else catches them.
 Codes:
     Q1xx  input files (import)            Q2xx  project, configuration and store
     Q3xx  language pipelines and models   Q4xx  segmentation and analysis options
+    Q25x-Q26x  interrupts, full disks, backup and restore      Q54x  codebook patterns and YAML limits
 """
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -117,6 +119,56 @@ class UnknownDocument(QualcoderError):
     code = "Q206"
 
 
+class Interrupted(QualcoderError):
+    """Ctrl+C or SIGTERM: the command stopped; what was committed is kept, the rest rolled back."""
+
+    code = "Q250"
+
+
+class DiskFull(QualcoderError):
+    """The disk (or the database's disk) filled up while writing; nothing half-written is kept."""
+
+    code = "Q251"
+
+
+def as_disk_full(exc: BaseException) -> DiskFull | None:
+    """The ``DiskFull`` error for an exception caused by a full disk (OS, SQLite or PostgreSQL), else None.
+
+    >>> import errno
+    >>> as_disk_full(OSError(errno.ENOSPC, "No space left on device", "out.csv")).code
+    'Q251'
+    """
+    seen: BaseException | None = exc
+    for _ in range(8):  # the error itself, then what it wraps (SQLAlchemy's .orig, __cause__)
+        if seen is None:
+            return None
+        text = str(seen)
+        if (isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT)) or any(
+                marker in text for marker in ("database or disk is full", "No space left on device", "disk full")):
+            where = getattr(seen, "filename", None) or "the project's store"
+            return DiskFull("the disk is full", place=where,
+                            fix="Free some space (or write elsewhere) and run the command again; nothing half-written "
+                                "was kept.")
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return None
+
+
+class BackupFailed(QualcoderError):
+    code = "Q252"
+
+
+class InvalidBackup(QualcoderError):
+    """The file is not a qualcoder backup, or cannot be read."""
+
+    code = "Q253"
+
+
+class RestoreRefused(QualcoderError):
+    """A backup of a newer schema, or of another project."""
+
+    code = "Q254"
+
+
 class ModelNotInstalled(QualcoderError):
     code = "Q301"
 
@@ -137,6 +189,22 @@ class InvalidCodebook(QualcoderError):
     """A codebook file is malformed or inconsistent; the place is ``file:line``."""
 
     code = "Q501"
+
+
+class UnsafePattern(InvalidCodebook):
+    """A codebook regex the linear-time engine (RE2) cannot run: backreference, lookaround, huge repeat."""
+
+    code = "Q540"
+
+
+class CodebookTooLarge(InvalidCodebook):
+    """A codebook file above the size limit, or whose YAML aliases expand beyond the node limit."""
+
+    code = "Q541"
+
+
+class CodebookTooDeep(InvalidCodebook):
+    code = "Q542"
 
 
 class UnknownCode(QualcoderError):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
+import signal
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +24,8 @@ from spacy.tokens import Doc
 from qualcoder.errors import ModelNotInstalled, UnsupportedLanguage
 
 FRENCH_EXCLUDE = ["parser", "ner"]
+PIECE_CHARS = 100_000  # spaCy refuses texts over nlp.max_length (1,000,000: E088); pieces stay well below it
+_SENTENCE_END = re.compile(r"[.!?…]\s+")
 _FORMAT = b"QCP1"
 
 
@@ -148,10 +152,11 @@ def parse_blocks(
     """
     def stream():
         for doc_id, blocks in items:
-            if not blocks:
+            pieces = [piece for start, text in blocks for piece in split_long(start, text)]
+            if not pieces:
                 yield "", (doc_id, 0, True, True)
-            for index, (start, text) in enumerate(blocks):
-                yield text, (doc_id, start, index == 0, index == len(blocks) - 1)
+            for index, (start, text) in enumerate(pieces):
+                yield text, (doc_id, start, index == 0, index == len(pieces) - 1)
 
     current: dict | None = None
     for doc, (doc_id, offset, first, last) in nlp.pipe(stream(), as_tuples=True, n_process=n_process,
@@ -161,6 +166,26 @@ def parse_blocks(
         _collect(doc, offset, current)
         if last:
             yield doc_id, Parse(current["starts"], current["ends"], current["lemmas"], current["sentences"])
+
+
+def split_long(start: int, text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """A block cut into pieces of at most ``limit`` characters, after a sentence end when there is one, else at
+    a space; offsets stay absolute, so tokens and sentences keep their exact place in the document.
+
+    >>> split_long(10, "Un. Deux. Trois.", limit=8)
+    [(10, 'Un. '), (14, 'Deux. '), (20, 'Trois.')]
+    """
+    pieces = []
+    cursor = 0
+    while len(text) - cursor > limit:
+        window = text[cursor : cursor + limit]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+        cut = ends[-1] if ends else max(window.rfind(" "), window.rfind("\n")) + 1
+        cut = cut if cut > 0 else limit  # one unbroken run of characters: cut it anyway
+        pieces.append((start + cursor, window[:cut]))
+        cursor += cut
+    pieces.append((start + cursor, text[cursor:]))
+    return pieces
 
 
 def parse_documents(
@@ -182,9 +207,23 @@ def parse_documents(
     load_pipeline(language, model)  # loaded once here; forked workers inherit it
     context = multiprocessing.get_context("fork")
     chunks = ((language, model, chunk) for chunk in _chunked(items, chunk_size))
-    with context.Pool(n_process) as pool:
+    # Ctrl+C reaches the whole process group: workers ignore it and the parent stops them, so an interrupt
+    # prints one message, not a traceback per worker and a BrokenPipeError from the pool's threads
+    pool = context.Pool(n_process, initializer=_worker_signals)
+    try:
         for parsed in pool.imap(_parse_chunk, chunks):
             yield from parsed
+        pool.close()
+    except BaseException:  # KeyboardInterrupt, SIGTERM, the consumer stopping (GeneratorExit), an error
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _worker_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() sends SIGTERM: die quietly
 
 
 def _parse_chunk(job: tuple[str, str, list]) -> list[tuple[int, Parse]]:

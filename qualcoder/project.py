@@ -45,7 +45,7 @@ class Project:
         self.folder = folder
         self.config = config
         self.engine = make_engine(config.database_url(folder))
-        self.backup = upgrade(self.engine)
+        self.migration_backup = upgrade(self.engine)  # the SQLite copy made before a migration, if any
         self.repo = Repository(self.engine)
         self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics)
 
@@ -76,6 +76,44 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # backup and restore ----------------------------------------------------------------------------
+    def backup(self, reason: str, output: str | Path | None = None) -> Path:
+        """Back the store up to one ``.qcbackup`` file (default: ``backups/`` in the project folder); returns it.
+
+        Every destructive command calls it first, with its name as ``reason`` (only the 10 newest automatic
+        backups are kept; ``reason="manual"``, what ``qualcoder backup`` gives, are never pruned).
+
+        >>> # p.backup("codebook load --force")  ->  Path("my-study/backups/20261201-101500-…-codebook-load-force.qcbackup")
+        """
+        from qualcoder.store import backup
+
+        target = Path(output) if output else backup.default_path(self.folder, reason)
+        written = backup.write_backup(self.engine, self._identity(), target, reason)
+        if output is None and reason != "manual":
+            backup.prune_automatic(target.parent)
+        return written
+
+    def restore(self, path: str | Path) -> Path:
+        """Replace the store with a backup's; the current state is backed up first (that backup is returned).
+
+        Refuses a backup of a newer schema, of another kind of database, or of another project (a backup can go
+        into an empty new project, which then takes its identity).
+        """
+        from qualcoder.store import backup
+
+        manifest = backup.read_manifest(Path(path))
+        empty = self.repo.counts()["documents"] == 0
+        backup.check_restorable(manifest, Path(path), self.engine, self._identity(), empty)
+        before = self.backup("before restore")
+        backup.restore_backup(self.engine, Path(path))
+        if (manifest["project"], manifest["created"]) != (self.config.name, self.config.created):
+            self.config.name, self.config.created = manifest["project"], manifest["created"]
+            write_config(self.folder, self.config)
+        return before
+
+    def _identity(self) -> dict[str, str]:
+        return {"project": self.config.name, "created": self.config.created}
 
     # import --------------------------------------------------------------------------------------
     def import_files(
@@ -299,8 +337,12 @@ class Project:
     def load_codebook(self, path: str | Path, force: bool = False, merge: dict[str, str] | None = None, *,
                       dry_run: bool = False, actor: str = "codebook") -> CodebookChange:
         """Make a YAML codebook the project's codebook (human codings are never lost silently); ``dry_run`` only
-        says what would change (codes added, removed, edited, rules changed)."""
-        return load_into(self.repo, load_codebook(path), force=force, merge=merge, dry_run=dry_run, actor=actor)
+        says what would change (codes added, removed, edited, rules changed). With ``force`` or ``merge`` (which keep
+        or move human codings of dropped codes) the store is backed up first (``Project.backup``)."""
+        book = load_codebook(path)
+        if (force or merge) and not dry_run:
+            self.backup("codebook load --merge" if merge else "codebook load --force")
+        return load_into(self.repo, book, force=force, merge=merge, dry_run=dry_run, actor=actor)
 
     def add_code(self, actor: str, label: str | dict[str, str], *, parent: str | None = None,
                  code_id: str | None = None, color: str | None = None, definition: str | dict[str, str] | None = None,

@@ -179,7 +179,7 @@ def test_migration_detaches_memos_of_reused_ids(tmp_path, sample_dir):
     assert memos["target"].tolist() == ["project", "coding", "document"]
     assert memos.iloc[0]["text"] == "[written on coding 7, which no longer exists] on alice's old coding 7"
     assert memos.iloc[1]["coding_id"] == 7 and memos.iloc[2]["document_id"] == 1
-    assert project.backup is not None and project.backup.exists()
+    assert project.migration_backup is not None and project.migration_backup.exists()
 
 
 @settings(max_examples=200, deadline=None)

@@ -9,7 +9,6 @@ afford). A rule coding covers the segment in which a pattern fired and records w
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +17,8 @@ import pandas as pd
 from spacy.language import Language
 
 from qualcoder.codebook import Code, Codebook
+from qualcoder.coding.patterns import Pattern, PatternRefused, compile_pattern
+from qualcoder.errors import UnsafePattern
 from qualcoder.nlp import Parse
 
 RULE_CODER = "rules"
@@ -52,7 +53,7 @@ class LanguageRules:
     phrases: LemmaPhrases
     keys: dict[str, tuple[str, str]]  # phrase key -> (code, "terms: …")
     near: list[tuple[str, str, list[str], int]]  # (code, description, term keys, window)
-    regexes: list[tuple[str, str, re.Pattern]]
+    regexes: list[tuple[str, str, Pattern]]  # on RE2: linear time, no pattern can hang
     never_produced: list[str] = field(default_factory=list)
 
 
@@ -85,8 +86,18 @@ def compile_rules(book: Codebook, codes: list[Code], nlp: Language, language: st
                 term_keys.append(key)
             near.append((code.id, f"near: {' + '.join(rule.terms)} within {rule.within}", term_keys, rule.within))
         for expression in patterns.regex:
-            regexes.append((code.id, f"regex: {expression}", re.compile(expression, re.IGNORECASE)))
+            regexes.append((code.id, f"regex: {expression}", _compiled(expression, code, book)))
     return LanguageRules(phrases, keys, near, regexes)
+
+
+def _compiled(expression: str, code: Code, book: Codebook) -> Pattern:
+    """Loading already refuses what RE2 cannot run; a codebook stored by an older version is checked here."""
+    try:
+        return compile_pattern(expression)
+    except PatternRefused as exc:
+        raise UnsafePattern(f"the regex {expression[:80]!r} is refused: {exc}",
+                            place=f"{book.source or book.id}:{code.line} (code {code.id!r})",
+                            fix="Fix it in the codebook file and run `qualcoder codebook load` again.") from exc
 
 
 def match_document(rules: LanguageRules, parse: Parse, text: str,
@@ -123,7 +134,7 @@ def match_document(rules: LanguageRules, parse: Parse, text: str,
         for code, description, expression in rules.regexes:
             hit = expression.search(piece)
             if hit:
-                found.append((segment_id, code, f"{description} «{hit.group(0)}»"))
+                found.append((segment_id, code, f"{description} «{piece[hit[0]:hit[1]]}»"))
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -95,8 +96,13 @@ def train(project, coders: list[str] | None = None, random_state: int = 0, embed
             "scikit_learn": sklearn.__version__}
     path = model_path(project)
     path.parent.mkdir(exist_ok=True)
-    joblib.dump(model, path)
-    path.with_suffix(".json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    # written to temporary names and renamed: a kill mid-write never leaves a truncated model to load
+    partial = path.with_name(path.name + ".part")
+    joblib.dump(model, partial)
+    os.replace(partial, path)
+    partial = path.with_suffix(".json.part")
+    partial.write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path.with_suffix(".json"))
     return info
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualcoder.errors import InvalidMetadata, InvalidSpeakers, MissingFile
+from qualcoder.errors import FileTooLarge, InvalidMetadata, InvalidSpeakers, MissingFile
 from qualcoder.ingest.dates import parse_date
 from qualcoder.ingest.language import SUPPORTED_LANGUAGES
 from qualcoder.ingest.text import decode
@@ -16,6 +16,7 @@ from qualcoder.ingest.text import decode
 DOC_TYPES = ("interview", "minutes", "document", "survey", "other")
 ROLES = ("interviewer", "participant", "attendee", "moderator", "other")
 _FILE_COLUMNS = ("file", "filename", "fichier", "document", "path")
+MAX_METADATA_BYTES = 50 * 1024 * 1024  # a row per document or speaker: 50 MB is hundreds of thousands of rows
 _SPEAKER_COLUMNS = ("speaker", "label", "locuteur", "intervenant", "name")
 
 
@@ -41,22 +42,37 @@ def _read_rows(path: Path, error) -> tuple[list[str], list[dict[str, str]]]:
     path = Path(path)
     if not path.is_file():
         raise MissingFile("file not found", place=path, fix="Check the path you gave.")
+    size = path.stat().st_size
+    if size > MAX_METADATA_BYTES:
+        raise FileTooLarge(f"the file is {size / 1e6:.0f} MB, above the {MAX_METADATA_BYTES / 1e6:.0f} MB limit for "
+                           "a metadata or speakers table", place=path,
+                           fix="Check that this is the right file: it holds one short row per document or speaker.")
     text = decode(path.read_bytes(), path)
     try:
         dialect = csv.Sniffer().sniff(text[:5000], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
-    if not columns:
-        raise error("the CSV has no header row", place=path, fix="Add a header row, e.g. `file,type,date`.")
+    try:
+        columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+        if not columns:
+            raise error("the CSV has no header row", place=path, fix="Add a header row, e.g. `file,type,date`.")
+        rows = _rows(reader, path, error)
+    except csv.Error as exc:  # e.g. a cell over csv's 131,072-character field limit
+        row = reader.line_num + 1  # the lines read before the one that failed
+        raise error(f"row {row} cannot be read ({exc})", place=f"{path}:{row}",
+                    fix="Check the quoting on that row (an unclosed quote swallows the rest of the file).") from exc
+    return columns, rows
+
+
+def _rows(reader: csv.DictReader, path: Path, error) -> list[dict[str, str]]:
     rows = []
     for row in reader:
         if None in row:
             raise error(f"row {reader.line_num} has more cells than the header", place=f"{path}:{reader.line_num}",
                         fix="Quote cells that contain the separator.")
         rows.append({k.strip().lower(): (v or "").strip() for k, v in row.items()})
-    return columns, rows
+    return rows
 
 
 def _column(columns: list[str], names: tuple[str, ...], path: Path, error, example: str) -> str:

@@ -15,6 +15,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_MEMBERS = 10_000
+MAX_XML_PART_BYTES = 100 * 1024 * 1024  # ElementTree holds ~10x the XML in memory; a 1,000-page .docx is ~20 MB
 
 
 def check_size(path: Path, size: int, limit: int | None = None) -> None:
@@ -60,11 +61,18 @@ def check_xml_parts(archive: zipfile.ZipFile, path: Path) -> None:
     for member in archive.infolist():
         if not member.filename.endswith((".xml", ".rels")):
             continue
+        if member.file_size > MAX_XML_PART_BYTES:
+            raise FileTooLarge(f"the XML part {member.filename!r} inflates to {member.file_size / 1e6:.0f} MB, above "
+                               f"the {MAX_XML_PART_BYTES / 1e6:.0f} MB limit", place=path,
+                               fix="Split the document into several files and import those.")
         check_xml(archive.read(member), path, member.filename)
 
 
 def check_xml(data: bytes, path: Path, part: str | None = None) -> None:
     where = f"{path} ({part})" if part else path
+    if len(data) > MAX_XML_PART_BYTES:
+        raise FileTooLarge(f"the XML is {len(data) / 1e6:.0f} MB, above the {MAX_XML_PART_BYTES / 1e6:.0f} MB limit",
+                           place=where, fix="Split the document into several files and import those.")
     try:
         defused_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

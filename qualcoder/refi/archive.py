@@ -25,6 +25,8 @@ MAX_TOTAL_BYTES = 4 * 1024**3  # the spec allows 2 GB per internal file; media m
 MAX_MEMBER_BYTES = 2**31 - 1
 MAX_RATIO = 100  # text and XML compress 3-30x; a bomb compresses 1000x
 RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress very well without harm
+MAX_ARCHIVE_BYTES = 8 * 1024**3  # the .qdpx file itself, checked before zipfile reads its directory
+MAX_XML_BYTES = 512 * 1024**2  # project.qde / a .qdc: ElementTree holds ~10x the XML in memory
 _FIX = "Export the project again from its application; qualcoder will not unpack this archive as it is."
 
 
@@ -51,6 +53,10 @@ class QdpxArchive:
     @classmethod
     def open(cls, path: str | Path, limits: Limits = Limits()) -> QdpxArchive:
         path = Path(path)
+        size = path.stat().st_size if path.is_file() else 0
+        if size > MAX_ARCHIVE_BYTES:
+            raise UnsafeRefiArchive(f"the archive is {size / 1e9:.1f} GB, above the {MAX_ARCHIVE_BYTES / 1e9:.0f} GB "
+                                    "limit", place=path, fix=_FIX)
         try:
             archive = zipfile.ZipFile(path)
             members = archive.infolist()
@@ -78,6 +84,11 @@ class QdpxArchive:
 
     def read(self, name: str) -> bytes:
         # zipfile stops at the declared size and checks the CRC, so a lying header cannot inflate further
+        size = self._by_name[name].file_size
+        if size > MAX_XML_BYTES:  # media are listed, never read; a text or XML member this large is refused
+            raise UnsafeRefiArchive(f"the member {name!r} is {size / 1e6:.0f} MB, above the "
+                                    f"{MAX_XML_BYTES / 1e6:.0f} MB limit for a text or XML member", place=self.path,
+                                    fix=_FIX)
         try:
             return self._zip.read(self._by_name[name])
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
@@ -125,6 +136,9 @@ def parse_xml(data: bytes, place: str) -> Element:
     >>> parse_xml(b"<CodeBook/>", "book.qdc").tag
     'CodeBook'
     """
+    if len(data) > MAX_XML_BYTES:
+        raise UnsafeRefiArchive(f"the XML is {len(data) / 1e6:.0f} MB, above the {MAX_XML_BYTES / 1e6:.0f} MB limit",
+                                place=place, fix=_FIX)
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
