@@ -208,3 +208,6 @@ class TopicAssignmentRow(Base):
     language: Mapped[str] = mapped_column(String(8))
     topic: Mapped[int] = mapped_column(Integer)
     probability: Mapped[float | None] = mapped_column(Float)
+
+
+from qualcoder.store import lexico as _lexico  # noqa: E402, F401  the lexicometry tables (qualcoder.lexico)
