@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from qualcoder.cli_export import export_app
+from qualcoder.cli_lexico import lexico_app
 from qualcoder.cli_refi import register_refi
 from qualcoder.cli_report import report_app
 from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, _run, console, errors
@@ -493,6 +494,7 @@ def agreement_decisions(project: ProjectOption = Path("."), csv: CsvOption = Fal
 
 topics_app = typer.Typer(help="Topic models with BERTopic: fit, list, show, runs, compare.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
+app.add_typer(lexico_app, name="lexico")
 RunOption = Annotated[str | None, typer.Option("--run", help="Run name (default: the latest).")]
 
 

@@ -133,7 +133,7 @@ def chd(matrix: sparse.csr_matrix, classes: int = 10, min_class_size: int = 10, 
         b = Node(len(nodes) + 1, node.rows[~side], node.columns[keep_b], parent=node.id)
         nodes.extend([a, b])
         node.children, node.chi2 = (a.id, b.id), chi2
-        node.split_order = sum(n.split_order is not None for n in nodes)
+        node.split_order = 1 + sum(n.split_order is not None for n in nodes)
         position = leaves.index(node.id)
         leaves[position:position + 1] = [a.id, b.id]
         if progress:

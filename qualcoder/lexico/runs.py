@@ -47,7 +47,7 @@ class LexicoOptions:
     max_forms: int | None = 3000
     cc_test: float = 0.3
     active: tuple[str, ...] = ACTIVE_POS
-    min_forms: int = 0
+    min_forms: int = 10
     double_min_forms: tuple[int, int] = (10, 15)
     min_members: int = 10
     min_chi2: float = 3.84
@@ -264,3 +264,24 @@ def stored_run(project, name: str | None) -> pd.Series:
         raise UnknownLexicoRun(f"no lexicometry run named {name!r}", place="--run",
                                fix=f"Runs: {', '.join(frame['name'])}.")
     return found.iloc[0]
+
+
+def delete_run(project, name: str) -> None:
+    stored_run(project, name)  # the clear error when there is no such run
+    LexicoStore(project.engine).delete_run(name)
+
+
+def parse_where(values: Sequence[str] | None) -> dict[str, list[str]]:
+    """``["type=minutes", "type=interview"]`` -> ``{"type": ["minutes", "interview"]}``.
+
+    >>> parse_where(["type=minutes", "site=Val-de-Lys"])
+    {'type': ['minutes'], 'site': ['Val-de-Lys']}
+    """
+    found: dict[str, list[str]] = {}
+    for value in values or []:
+        key, equals, item = value.partition("=")
+        if not equals or not key.strip():
+            raise InvalidLexicoOption(f"{value!r} is not ATTRIBUTE=VALUE", place="--where",
+                                      fix="Write e.g. --where type=minutes.")
+        found.setdefault(key.strip(), []).append(item.strip())
+    return found
