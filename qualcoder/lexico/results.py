@@ -22,7 +22,7 @@ from qualcoder.lexico.segments import with_tokens
 from qualcoder.store.lexico import LexicoStore
 
 VARIABLE_LIMIT = 60  # attributes with more distinct values (titles, sections) are not offered as star variables
-NOT_VARIABLES = {"segment_id", "doc_id", "start", "end", "position", "turn", "words", "date", "unit", "cls", "cls1",
+NOT_VARIABLES = {"segment_id", "project_segment", "doc_id", "start", "end", "position", "turn", "words", "date", "unit", "cls", "cls1",
                  "cls2", "text", "section", "month", "quarter", "language", "title"}
 
 
@@ -58,7 +58,7 @@ class LexicoRun:
 
         frame = self.stored.rename(columns={"cls": "class"})
         table = segment_table(self.project).drop(columns=["position", "turn", "words"], errors="ignore")
-        placed = place_in_segments(frame, table)
+        placed = place_in_segments(frame, table).rename(columns={"segment_id": "project_segment"})
         texts = {doc_id: text for doc_id, (_, text) in self.project.repo.texts().items()}
         placed["text"] = [texts[d][s:e] for d, s, e in zip(placed["doc_id"], placed["start"], placed["end"])]
         first = ["position", "class", "doc", "doc_id", "start", "end"]
