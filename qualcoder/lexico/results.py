@@ -185,7 +185,8 @@ class LexicoRun:
         columns["class"] = table.index.to_numpy()[residual.argmax(axis=0)]
         columns["segments"] = table.sum(axis=0).to_numpy()
         rows["segments"] = table.sum(axis=1).to_numpy()
-        return rows.rename_axis("class").reset_index(), columns.rename_axis(what[:-1]).reset_index(), inertia
+        label = {"forms": "form", "variables": "modality"}[what]
+        return rows.rename_axis("class").reset_index(), columns.rename_axis(label).reset_index(), inertia
 
     def similarity(self, cls: int | None = None, top: int = 60, index: str = "cooccurrence"
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
