@@ -191,7 +191,8 @@ def codes(
 ) -> None:
     """Class x code: does a lexical world match a theme of the codebook?"""
     stored = _stored(project, run)
-    split = (lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else None)
+    def split(v):
+        return ([x.strip() for x in v.split(",") if x.strip()] if v else None)
     frame = _run(lambda: stored.code_table(level=level or None, coders=split(coders), sources=split(sources)))
     _print_frame(frame if min_chi2 is None else frame[frame["chi2"] >= min_chi2], csv)
 

@@ -105,7 +105,7 @@ def test_bipartition_reaches_the_exhaustive_optimum_on_small_matrices():
     for seed in range(6):
         matrix, _ = _blocks([4, 5], vocabulary=4, noise=0.1, seed=seed)
         dense = matrix.toarray()
-        mask, chi2 = bipartition(matrix, min_size=1)
+        _mask, chi2 = bipartition(matrix, min_size=1)
         best = max(_table_chi2(dense, np.array(bits, dtype=bool))
                    for bits in itertools.product([False, True], repeat=9) if 0 < sum(bits) < 9)
         assert chi2 == pytest.approx(best), seed

@@ -52,7 +52,7 @@ def test_the_same_seed_gives_the_same_classes(demo_copy):
     a = lexico.fit(demo_copy, name="a", classes=5, where=MINUTES)
     b = lexico.fit(demo_copy, name="b", classes=5, where=MINUTES)
     assert a.stored["cls"].tolist() == b.stored["cls"].tolist()
-    table, summary = lexico.compare(a, b)
+    _table, summary = lexico.compare(a, b)
     assert summary["adjusted_rand"] == 1.0 and summary["matched_share"] == 1.0
 
 
@@ -172,7 +172,7 @@ def test_lexique_lemmas_change_the_forms(demo):
     lexique_forms = set(lexique_run.forms.table["form"])
     assert "luire" in spacy_forms and "luire" not in lexique_forms  # spaCy's lemma of "lui"
     assert "mémoire" in lexique_forms
-    table, summary = lexico.compare(spacy_run, lexique_run)
+    _table, summary = lexico.compare(spacy_run, lexique_run)
     assert summary["common_segments"] > 700 and 0 < summary["adjusted_rand"] < 1
 
 

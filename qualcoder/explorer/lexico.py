@@ -90,7 +90,7 @@ def _factor_map(run) -> None:
 
     what = st.radio("Columns", ["forms", "variables"], horizontal=True, key="lx_afc")
     st.plotly_chart(figures.factor_map(run, what))
-    rows, columns, inertia = run.afc(what)
+    _rows, _columns, inertia = run.afc(what)
     st.dataframe(inertia, hide_index=True)
 
 

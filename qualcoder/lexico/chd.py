@@ -96,7 +96,7 @@ class Hierarchy:
         """The dendrogram as JSON-ready rows: id, parent, children, size, chi2, split order, class."""
         classes = self.class_of_node()
         return [{"id": n.id, "parent": n.parent, "children": list(n.children) if n.children else None,
-                 "size": int(len(n.rows)), "chi2": None if n.chi2 is None else round(n.chi2, 4),
+                 "size": len(n.rows), "chi2": None if n.chi2 is None else round(n.chi2, 4),
                  "split_order": n.split_order, "class": classes.get(n.id)} for n in self.nodes]
 
 

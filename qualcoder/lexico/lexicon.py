@@ -33,7 +33,7 @@ SUPPLEMENTARY = {
     "adv_sup": {"ne", "pas", "plus", "très", "bien", "tout", "si", "aussi", "alors", "donc", "encore", "déjà",
                 "toujours", "peu", "trop", "là", "ici", "y", "en", "oui", "non", "puis", "ainsi", "comme", "moins",
                 "assez", "beaucoup", "vraiment", "peut-être", "enfin", "jamais", "rien", "voilà", "ben", "bah",
-                "quoi", "hein", "d'accord", "ok", "surtout", "vraiment", "justement", "effectivement"},
+                "quoi", "hein", "d'accord", "ok", "surtout", "justement", "effectivement"},
     "ver_sup": {"pouvoir", "devoir", "falloir", "vouloir", "aller", "faire", "dire", "savoir", "voir", "venir",
                 "mettre", "prendre"},
     "adj_sup": {"autre", "même", "tel", "seul", "bon"},

@@ -22,8 +22,8 @@ from qualcoder.lexico.segments import with_tokens
 from qualcoder.store.lexico import LexicoStore
 
 VARIABLE_LIMIT = 60  # attributes with more distinct values (titles, sections) are not offered as star variables
-NOT_VARIABLES = {"segment_id", "project_segment", "doc_id", "start", "end", "position", "turn", "words", "date", "unit", "cls", "cls1",
-                 "cls2", "text", "section", "month", "quarter", "language", "title"}
+NOT_VARIABLES = {"segment_id", "project_segment", "doc_id", "start", "end", "position", "turn", "words", "date",
+                 "unit", "cls", "cls1", "cls2", "text", "section", "month", "quarter", "language", "title"}
 
 
 class LexicoRun:
@@ -229,7 +229,7 @@ def compare(a: LexicoRun, b: LexicoRun) -> tuple[pd.DataFrame, dict]:
     merged = a.stored[keys + ["cls"]].merge(b.stored[keys + ["cls"]], on=keys, suffixes=("_a", "_b"))
     merged = merged[(merged["cls_a"] > 0) & (merged["cls_b"] > 0)]
     table = pd.crosstab(merged["cls_a"], merged["cls_b"]).rename_axis(index=f"{a.name}", columns=f"{b.name}")
-    summary = {"common_segments": int(len(merged)),
+    summary = {"common_segments": len(merged),
                "adjusted_rand": round(float(adjusted_rand_score(merged["cls_a"], merged["cls_b"])), 3)
                if len(merged) else float("nan"),
                "matched_share": round(float(table.max(axis=1).sum() / max(len(merged), 1)), 3)}

@@ -7,6 +7,7 @@ import importlib.metadata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ from qualcoder.lexico.lexicon import ACTIVE_POS
 from qualcoder.lexico.matrix import LEMMAS, Forms, build_forms, context_units, unit_matrix
 from qualcoder.lexico.segments import TextSegments, cut_segments
 from qualcoder.store.lexico import LexicoStore
+
+if TYPE_CHECKING:
+    from qualcoder.lexico.results import LexicoRun
 
 Progress = Callable[[str, int, int], None]
 LANGUAGES = ("fr", "en")
@@ -193,7 +197,7 @@ def fit(project, options: LexicoOptions | None = None, progress: Progress | None
     if progress:
         progress("segments", n, n)
     report = {"versions": versions(), "notes": list(prepared.notes), "segments": n,
-              "forms": int(len(prepared.forms.table)), "active_forms": int(prepared.forms.table["active"].sum()),
+              "forms": len(prepared.forms.table), "active_forms": int(prepared.forms.table["active"].sum()),
               "words": int(prepared.segments.frame["words"].sum()),
               "pipelines": sorted(set(project.repo.parse_pipelines().get(int(d)) or "" for d in
                                       prepared.segments.frame["doc_id"].unique()))}
