@@ -90,13 +90,14 @@ def runs(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
 @lexico_app.command("classes")
 def classes(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvOption = False,
             html: HtmlOption = None) -> None:
-    """Each class's size, share and most characteristic forms; --html writes the dendrogram."""
+    """Each class's size, share and most characteristic forms; --html writes the dendrogram (class sizes for
+    --double runs)."""
     stored = _stored(project, run)
     _print_frame(_run(stored.classes), csv)
     if html:
         from qualcoder.lexico import figures
 
-        _write_html(_run(lambda: figures.dendrogram(stored)), html)
+        _write_html(_run(lambda: figures.classification(stored)), html)
 
 
 @lexico_app.command("profile")

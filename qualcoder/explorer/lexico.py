@@ -61,7 +61,7 @@ def render() -> None:
 def _classes(run) -> None:
     from qualcoder.lexico import figures
 
-    st.plotly_chart(figures.dendrogram(run))
+    st.plotly_chart(figures.classification(run))
     st.dataframe(run.classes(12), hide_index=True)
 
 

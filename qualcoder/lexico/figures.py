@@ -12,12 +12,32 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
+def classification(run):
+    """The dendrogram of a simple classification; the sizes of the crossed classes of a double one (whose classes
+    are not the leaves of either dendrogram)."""
+    return dendrogram(run) if run.kind == "simple" else class_sizes(run)
+
+
+def class_sizes(run):
+    """Segments per class, the unclassified ones included (as rainette2_explor shows them)."""
+    import plotly.express as px
+
+    counts = run.stored["cls"].value_counts().sort_index()
+    frame = pd.DataFrame({"class": ["unclassified" if c == 0 else f"class {c}" for c in counts.index],
+                          "segments": counts.to_numpy()})
+    return px.bar(frame, x="class", y="segments", title=f"Classes of {run.name} ({run.kind})")
+
+
 def dendrogram(run):
     """The descending classification as IRaMuTeQ draws it: splits from the top (in their order), leaves at the
     bottom labelled with the class, its share of segments and its first forms."""
     import plotly.graph_objects as go
 
-    nodes = {row["id"]: row for row in run.dendrogram().to_dict("records")}
+    nodes = {}
+    for row in run.dendrogram().to_dict("records"):
+        row["class"] = None if pd.isna(row["class"]) else int(row["class"])
+        row["split_order"] = None if pd.isna(row["split_order"]) else int(row["split_order"])
+        nodes[row["id"]] = row
     classes = run.classes(words=5).set_index("class")
     leaves = [n for n in nodes.values() if n["children"] is None]
     leaves.sort(key=lambda n: n["class"])
