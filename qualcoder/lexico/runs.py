@@ -201,7 +201,7 @@ def fit(project, options: LexicoOptions | None = None, progress: Progress | None
               "words": int(prepared.segments.frame["words"].sum()),
               "pipelines": sorted(set(project.repo.parse_pipelines().get(int(d)) or "" for d in
                                       prepared.segments.frame["doc_id"].unique()))}
-    if options.lemmas in ("spacy", "lexique", "forms") and options.language == "fr":
+    if options.language == "fr":
         from qualcoder.lexico.lexicon import lexique
 
         report["lexicon"] = lexique().version
