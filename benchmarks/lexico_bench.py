@@ -10,6 +10,9 @@ imported and parsed once (not timed: parsing is `run.py`'s benchmark). Timed, fr
   ``TruncatedSVD`` of 10 components on it: the least any factor-analysis method pays on this corpus (a matrix and
   one decomposition), where the CHD computes one factor per split on shrinking sub-matrices and scores every cut.
   Reported as the ratio ours / baseline.
+
+The corpus repeats the demo's paragraphs, so small classes of repeated paragraphs peel off: this measures time,
+not the quality of the classes (tests/test_lexico*.py and docs/lexico_manifeste.py do that).
 """
 
 from __future__ import annotations
