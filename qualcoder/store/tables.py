@@ -264,3 +264,6 @@ class ActionRow(Base):
     changes: Mapped[list] = mapped_column(JSON)
     undoable: Mapped[bool] = mapped_column(Boolean)
     target: Mapped[int | None] = mapped_column(Integer)
+
+
+from qualcoder.store import lexico as _lexico  # noqa: E402, F401  the lexicometry tables (qualcoder.lexico)
