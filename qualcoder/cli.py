@@ -371,6 +371,26 @@ def code_memo(
 
 
 @app.command()
+def merge(
+    other: Annotated[Path, typer.Argument(help="A colleague's project folder, or a .qdpx exported by qualcoder.")],
+    coder: Annotated[str, typer.Option("--coder", help="Who merges (recorded; `qualcoder undo` reverts it).")],
+    project: ProjectOption = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what the merge would bring.")] = False,
+) -> None:
+    """Merge another project into this one: documents matched by text, codings, memos and codes brought in."""
+    report = _run(lambda: _open(project).merge(other, coder, dry_run=dry_run))
+    verb = "Would bring" if dry_run else "Brought"
+    console.print(f"{verb} {report.codings_added} coding(s) ({report.codings_present} already here), "
+                  f"{len(report.documents_added)} new document(s) ({report.documents_matched} matched), "
+                  f"{report.memos_added} memo(s), {report.decisions_added} decision(s), {report.speakers_added} "
+                  f"speaker entr(ies), {len(report.codes_added)} new code(s).", highlight=False)
+    for conflict in report.conflicts:
+        console.print(f"[yellow]{conflict}[/yellow]", highlight=False)
+    if report.documents_added and not dry_run:
+        console.print("[yellow]New documents are not segmented yet: run `qualcoder segment`.[/yellow]")
+
+
+@app.command()
 def undo(coder: CoderOption, project: ProjectOption = Path(".")) -> None:
     """Undo your latest action (coding, edit, memo, accept/reject, decision); repeat to go further back."""
     action = _run(lambda: _open(project).undo(coder))

@@ -432,6 +432,17 @@ class Project:
     def remove_memo(self, memo_id: int, coder: str) -> None:
         edits.remove_memo(self, memo_id, coder)
 
+    def merge(self, other: str | Path, actor: str, *, dry_run: bool = False):
+        """Bring a colleague's project (its folder, or a ``.qdpx``) into this one: documents matched by text, their
+        codings, memos, decisions, speakers and new codes added, nothing of either side lost; one undoable action,
+        after a backup. Returns a ``MergeReport`` (``dry_run``: what would happen).
+
+        >>> # report = p.merge("bob-copy/", "alice"); report.codings_added, report.conflicts
+        """
+        from qualcoder.team.merge import merge_project
+
+        return merge_project(self, other, actor, dry_run=dry_run)
+
     def undo(self, coder: str):
         """Undo ``coder``'s latest action (coding, memo, decision...); returns the logged undo.
 

@@ -24,12 +24,14 @@ from qualcoder.store.tables import (
     CodingRow,
     DocumentRow,
     MemoRow,
+    SectionRow,
     SpeakerRow,
+    TurnRow,
     ValueGroupRow,
 )
 
 TABLES: dict[str, Table] = {row.__tablename__: row.__table__ for row in (
-    CodingRow, MemoRow, AdjudicationRow, CodebookRow, SpeakerRow, DocumentRow, ValueGroupRow)}
+    CodingRow, MemoRow, AdjudicationRow, CodebookRow, SpeakerRow, DocumentRow, ValueGroupRow, SectionRow, TurnRow)}
 # rows that die with a parent through a foreign key: deleted (and so recorded) before the parent
 # (for a codebook version: the versions made from it, so that undoing a version someone built on is refused)
 DEPENDENTS = {"codings": (("memos", "coding_id"),), "codebooks": (("codebooks", "derived_from"),)}
@@ -107,12 +109,12 @@ class Changes:
         if "created_at" in found.columns and values.get("created_at") is None:
             values = {**values, "created_at": now()}
         try:
-            row_id = self.session.execute(insert(found).values(**values).returning(found.columns["id"])).scalar_one()
+            row = self.session.execute(insert(found).values(**values).returning(*found.columns)).one()
         except IntegrityError as error:  # a unique row written by someone else at the same moment
             raise StaleChange(f"another {table[:-1]} like this one was written meanwhile") from error
-        self.recorded.append({"table": table, "id": row_id, "before": None, "after": plain(found, self.row(table,
-                                                                                                        row_id))})
-        return row_id
+        after = dict(row._mapping)
+        self.recorded.append({"table": table, "id": after["id"], "before": None, "after": plain(found, after)})
+        return after["id"]
 
     def update(self, table: str, row_id: int, values: dict) -> None:
         found = TABLES[table]

@@ -1,0 +1,1 @@
+"""Working as a team: merging a colleague's project into yours."""
