@@ -19,6 +19,7 @@ from qualcoder.cli_refi import register_refi
 from qualcoder.cli_report import report_app
 from qualcoder.cli_study import register_study
 from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, _run, console, errors
+from qualcoder.cli_team import register_team
 from qualcoder.models import ImportReport
 from qualcoder.project import Project
 
@@ -174,6 +175,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 register_refi(app, export_app)
 register_study(app, export_app)
+register_team(app)
 register_backup(app)
 app.add_typer(code_app, name="code")
 CoderOption = Annotated[str, typer.Option("--coder", help="Who codes (recorded on every coding).")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -18,6 +19,7 @@ from rich.table import Table
 
 from qualcoder.errors import Interrupted, QualcoderError, as_disk_full
 from qualcoder.project import Project
+from qualcoder.team import accounts
 
 console = Console()
 errors = Console(stderr=True)
@@ -92,7 +94,16 @@ def _terminate_as_interrupt() -> None:
 
 
 def _open(project: Path) -> Project:
-    return _run(lambda: Project.open(project))
+    """Open the project; a shared one (team mode) logs in as QUALCODER_USER first, with QUALCODER_PASSWORD or a
+    password typed at the prompt."""
+    opened = _run(lambda: Project.open(project))
+    name = os.environ.get("QUALCODER_USER")
+    if opened.gate.team and (name or accounts.current_user() is None):
+        if not name:
+            _run(opened.gate.user)  # says how to log in, exit 2
+        password = os.environ.get("QUALCODER_PASSWORD") or typer.prompt(f"Password for {name}", hide_input=True)
+        _run(lambda: opened.login(name, password))
+    return opened
 
 
 def _print_frame(frame: pd.DataFrame, as_csv: bool, title: str | None = None) -> None:

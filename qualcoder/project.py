@@ -23,6 +23,7 @@ from qualcoder.store.repository import Repository, Revision
 from qualcoder.study import documents as study_documents
 from qualcoder.study import speakers as study_speakers
 from qualcoder.study.speakers import apply_groups
+from qualcoder.team import accounts
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
@@ -47,7 +48,52 @@ class Project:
         self.engine = make_engine(config.database_url(folder))
         self.migration_backup = upgrade(self.engine)  # the SQLite copy made before a migration, if any
         self.repo = Repository(self.engine)
+        self.gate = accounts.Gate(team=bool(self.repo.users()))  # team mode: who may write what
+        self.repo.gate = self.gate
+        accounts.guard_engine(self.engine, self.gate)
         self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics)
+
+    # team mode -----------------------------------------------------------------------------------
+    def login(self, name: str, password: str) -> accounts.User:
+        """Log in to a shared project (for this thread of work); ``[Q263]`` on a wrong name or password."""
+        user = accounts.verify(self, name, password)
+        accounts.set_current_user(user)
+        return user
+
+    def refresh_team(self) -> None:
+        """Team mode starts with the first user (and ends with the last one removed)."""
+        self.gate.team = bool(self.repo.users())
+
+    def users_df(self) -> pd.DataFrame:
+        return pd.DataFrame([(u.name, u.role, u.created_at) for u in self.repo.users()],
+                            columns=["name", "role", "created_at"])
+
+    def add_user(self, name: str, password: str, role: str) -> None:
+        """Add a user (the first must be an owner: it makes the project shared, with logins and roles)."""
+        accounts.add_user(self, name, password, role)
+
+    def set_role(self, name: str, role: str, actor: str) -> None:
+        accounts.set_role(self, name, role, actor)
+
+    def remove_user(self, name: str, actor: str) -> None:
+        accounts.remove_user(self, name, actor)
+
+    def set_password(self, name: str, password: str, actor: str) -> None:
+        accounts.set_password(self, name, password, actor)
+
+    def set_blind(self, on: bool, actor: str) -> None:
+        """Blind coding (owner): each coder sees only their own codings, for an independent double-coding round."""
+        def work(changes) -> None:
+            rows = changes.rows("settings", key="blind")
+            if rows:
+                changes.update("settings", rows[0]["id"], {"value": {"on": on}})
+            else:
+                changes.insert("settings", {"key": "blind", "value": {"on": on}})
+
+        self.repo.act(actor, "setting", f"blind coding {'on' if on else 'off'}", work)
+
+    def blind(self) -> bool:
+        return bool((self.repo.setting("blind") or {}).get("on"))
 
     # opening -------------------------------------------------------------------------------------
     @classmethod

@@ -95,11 +95,14 @@ def _coder(coder: str | None) -> str:
     return name
 
 
-def _existing(changes: Changes, coding_id: int) -> dict:
+def _existing(changes: Changes, coding_id: int, project=None) -> dict:
+    """The coding as it is now; with ``project``, refused if the logged-in coder may not change it."""
     row = changes.row("codings", coding_id)
     if row is None:
         raise StaleView(f"there is no coding {coding_id}", place=f"coding {coding_id}",
                         fix="It was removed meanwhile: reload the page.")
+    if project is not None:
+        project.gate.may_change(row)
     return row
 
 
@@ -119,7 +122,7 @@ def remove_coding(project, coding_id: int, coder: str | None = None) -> None:
     actor = _coder(coder) if coder else found["coder"]
 
     def work(changes: Changes) -> None:
-        _existing(changes, coding_id)
+        _existing(changes, coding_id, project)
         changes.delete("codings", coding_id)
 
     project.repo.act(actor, "remove", f"remove coding {coding_id} ({found['code']}, {found['coder']})", work)
@@ -134,7 +137,7 @@ def edit_coding(project, coding_id: int, coder: str, *, code: str | None = None,
         require_code(project.codebook(), code)
 
     def work(changes: Changes) -> None:
-        row = _existing(changes, coding_id)
+        row = _existing(changes, coding_id, project)
         values = {}
         if code is not None and code != row["code"]:
             _refuse_duplicate(changes, {**row, "code": code}, f"coding {coding_id}", ignore=coding_id)
@@ -157,7 +160,7 @@ def resize_coding(project, coding_id: int, start: int, end: int, coder: str, *,
     _check_selection(document.text, start, end, expected_text, document.name)
 
     def work(changes: Changes) -> None:
-        row = _existing(changes, coding_id)
+        row = _existing(changes, coding_id, project)
         if row["document_id"] != document.id:
             raise StaleView(f"coding {coding_id} is on another document now", place=f"coding {coding_id}",
                             fix="Reload the page.")

@@ -28,11 +28,13 @@ from qualcoder.store.tables import (
     SectionRow,
     SegmentationRow,
     SegmentRow,
+    SettingRow,
     SpeakerRow,
     TopicAssignmentRow,
     TopicRow,
     TopicRunRow,
     TurnRow,
+    UserRow,
     ValueGroupRow,
 )
 
@@ -100,6 +102,7 @@ _now = journal.now
 class Repository:
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.gate = None  # team mode's checks (qualcoder.team.accounts.Gate), set by the Project
 
     # documents -------------------------------------------------------------------------------
     @contextmanager
@@ -210,6 +213,16 @@ class Repository:
                             undoable=False, when=_now())
         return count
 
+    def users(self) -> list[UserRow]:
+        with Session(self.engine) as session:
+            rows = session.scalars(select(UserRow).order_by(UserRow.name)).all()
+            session.expunge_all()
+            return list(rows)
+
+    def setting(self, key: str) -> dict | None:
+        with Session(self.engine) as session:
+            return session.scalar(select(SettingRow.value).where(SettingRow.key == key))
+
     def value_groups(self) -> dict[str, dict[str, str]]:
         """attribute -> {value: group}."""
         with Session(self.engine) as session:
@@ -314,6 +327,9 @@ class Repository:
         """The codings (every column, or only ``columns``), in id order."""
         table = CodingRow.__table__.columns
         chosen = [table[name] for name in columns] if columns else list(table)
+        alone = self.gate.hide_others() if self.gate is not None else None
+        if alone is not None and (self.setting("blind") or {}).get("on"):
+            where = (*where, CodingRow.coder == alone)  # blind coding: a coder sees only their own codings
         # a Core connection: ORM result processing doubles the time on 100,000 codings
         with self._core() as connection:
             rows = _plain_rows(connection, select(*chosen).where(*where).order_by(CodingRow.id))
@@ -349,11 +365,16 @@ class Repository:
     def act(self, actor: str, kind: str, summary: str, work: Callable[[Changes], Result], *,
             undoable: bool = True) -> tuple[Result, Action]:
         """Run ``work(changes)`` and log it as one action, in one transaction: both happen or neither."""
+        self._authorize(actor, kind)
         with Session(self.engine) as session, session.begin():
             changes = Changes(session)
             result = work(changes)
             action = journal.log(session, actor, kind, summary, changes.recorded, undoable=undoable, when=_now())
         return result, action
+
+    def _authorize(self, actor: str, kind: str) -> None:
+        if self.gate is not None:
+            self.gate.authorize(actor, kind)
 
     def undo(self, actor: str) -> Action | None:
         """Undo ``actor``'s latest action still done; None when there is none. Raises ``journal.StaleChange``
@@ -365,6 +386,7 @@ class Repository:
         return self._step(actor, undo=False)
 
     def _step(self, actor: str, undo: bool) -> Action | None:
+        self._authorize(actor, "undo" if undo else "redo")
         with Session(self.engine) as session, session.begin():
             entries = session.execute(select(ActionRow.id, ActionRow.kind, ActionRow.undoable, ActionRow.target)
                                       .where(ActionRow.actor == actor).order_by(ActionRow.id)).all()
@@ -392,6 +414,7 @@ class Repository:
         one action that cannot be undone (it is re-run instead). A coding found again keeps its id, memos and
         status (a rejected rule coding stays rejected); one not found again is removed, with its memos, unless a
         person decided on it (accepted or rejected)."""
+        self._authorize(actor, kind)
         with Session(self.engine) as session, session.begin():
             existing = {(r.document_id, r.start, r.end, r.code): r
                         for r in session.scalars(select(CodingRow).where(*where))}

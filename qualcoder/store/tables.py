@@ -247,6 +247,31 @@ class ValueGroupRow(Base):
     group_name: Mapped[str] = mapped_column(String(300))
 
 
+class UserRow(Base):
+    """A person who may open a shared project (team mode starts with the first user): password hash (argon2) and
+    role (owner, coder or viewer)."""
+
+    __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SettingRow(Base):
+    """A project-wide setting an owner controls (e.g. blind coding)."""
+
+    __tablename__ = "settings"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    value: Mapped[dict] = mapped_column(JSON)
+
+
 class ActionRow(Base):
     """The append-only action log (Taguette's ``Command``): every user action with the rows it changed, written in
     the same transaction as its effect. ``changes`` lists ``{table, id, before, after}`` (``before`` None: inserted;

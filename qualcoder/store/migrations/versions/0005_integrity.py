@@ -1,6 +1,6 @@
 """Ids are never reused, memos belong to their coding or document, the action log, and codebook versions that know
 the version they were made from (two concurrent edits of one version: the second is refused), and attribute value
-groups (GP = médecin généraliste).
+groups (GP = médecin généraliste), users with roles and project settings (team mode).
 
 SQLite tables become AUTOINCREMENT (SQLite otherwise gives a deleted highest id to the next row, and a memo written on
 coding 4183 moved to the next person's coding 4183). Memos get foreign keys to the coding or document they are on
@@ -59,6 +59,22 @@ def upgrade() -> None:
         sa.UniqueConstraint("attribute", "value", name="uq_value_groups_attribute_value"),
         sqlite_autoincrement=True,
     )
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False, unique=True),
+        sa.Column("password_hash", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sqlite_autoincrement=True,
+    )
+    op.create_table(
+        "settings",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("key", sa.String(100), nullable=False, unique=True),
+        sa.Column("value", sa.JSON, nullable=False),
+        sqlite_autoincrement=True,
+    )
     if op.get_bind().dialect.name == "sqlite":
         for table in TABLES_WITH_IDS:
             with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
@@ -85,6 +101,8 @@ def _attach_memos() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("settings")
+    op.drop_table("users")
     op.drop_table("value_groups")
     with op.batch_alter_table("codebooks") as batch:
         batch.drop_constraint("uq_codebooks_derived_from", type_="unique")
