@@ -103,3 +103,16 @@ def test_cli_undo_redo_and_history(risky):
     resized = runner.invoke(app, ["code", "resize", str(coding), "--start", "0", "--end", "3", "--coder", "alice",
                                   "-p", str(risky)])
     assert resized.exit_code == 0 and "now covers 0-3" in resized.output
+
+
+def test_kwic_regex_runs_in_linear_time_and_knows_accents(risky):
+    from qualcoder import Project, analysis
+
+    project = Project.open(risky)
+    found = analysis.kwic(project, r"\bréseau\b", mode="regex")
+    assert len(found) == 4 and set(found["match"]) == {"réseau"}
+    assert analysis.kwic(project, "(a+)+$", mode="regex").empty  # RE2: no catastrophic backtracking
+    from qualcoder.analysis.errors import InvalidQuery
+
+    with pytest.raises(InvalidQuery, match="backreferences"):
+        analysis.kwic(project, r"(\w)\1", mode="regex")

@@ -58,13 +58,16 @@ def _clean(text: str) -> str:
 
 
 def _regex_spans(query: str, texts: dict[int, str], case_sensitive: bool) -> pd.DataFrame:
-    try:
-        pattern = re.compile(query, 0 if case_sensitive else re.IGNORECASE)
-    except re.error as exc:
-        raise InvalidQuery(f"the regex {query!r} does not compile ({exc})", place="QUERY",
-                           fix="Fix the expression, or use --mode lemma or phrase for plain words.") from exc
-    rows = [(doc_id, m.start(), m.end()) for doc_id, text in texts.items() for m in pattern.finditer(text)
-            if m.end() > m.start()]
+    from qualcoder.coding.patterns import PatternRefused, compile_pattern
+
+    try:  # RE2, as for codebook patterns: a query such as (a+)+$ cannot hang the page
+        pattern = compile_pattern(query, ignore_case=not case_sensitive)
+    except PatternRefused as exc:
+        raise InvalidQuery(f"the regex {query!r} cannot be searched ({exc})", place="QUERY",
+                           fix="Fix the expression (no backreferences or lookarounds), or use --mode lemma or "
+                               "phrase for plain words.") from exc
+    rows = [(doc_id, start, end) for doc_id, text in texts.items() for start, end in pattern.finditer(text)
+            if end > start]
     return pd.DataFrame(rows, columns=["doc_id", "start", "end"], dtype="int64")
 
 

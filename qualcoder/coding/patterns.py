@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from re import IGNORECASE
@@ -74,6 +75,16 @@ class Pattern:
             return None
         start, end = hit.span(1)
         return start // 3, end // 3
+
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """Every non-overlapping match's ``(start, end)``, left to right (a whole document in linear time)."""
+        if not self.tagged:
+            yield from (hit.span() for hit in self.engine.finditer(text))
+            return
+        for hit in self.engine.finditer(tagged_text(text)):
+            start, end = hit.span(1)
+            yield start // 3, end // 3
 
 
 @lru_cache(maxsize=256)  # a segment is searched by every pattern of the codebook: tag it once
