@@ -221,3 +221,53 @@ def specificities(
     frame = _run(lambda: analysis.specificities(p, by, method=method, min_count=min_count, unit=unit, top=top or None,
                                                 include_unknown=unknown))
     _emit(frame, csv, output, f"Specificities by {by} ({method})")
+
+
+@report_app.command("framework")
+def framework(
+    project: ProjectOption = Path("."),
+    rows: Annotated[str, typer.Option("--rows", help="The cases: speaker, doc, profession or any attribute.")]
+    = "speaker",
+    codes: CodesOption = None,
+    level: LevelOption = None,
+    coders: CodersOption = None,
+    sources: SourcesOption = None,
+    where: Annotated[list[str] | None, typer.Option("--where", help="ATTRIBUTE=VALUE: only these segments (repeat).")]
+    = None,
+    name: Annotated[str, typer.Option("--name", help="The matrix's name (its summaries are kept under it).")]
+    = "default",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write it: .docx (a Word table), .csv, .xlsx "
+                                                "or .parquet (one row per cell, every excerpt).")] = None,
+    csv: CsvOption = False,
+) -> None:
+    """A framework matrix: cases × codes, each cell its coded excerpts and your summary (counts shown)."""
+    from qualcoder.export.tabular import parse_where
+
+    p = _open(project)
+    matrix = _run(lambda: p.framework_matrix(rows, codes=_list(codes), level=level, coders=_list(coders),
+                                             sources=_list(sources), where=parse_where(where or []), name=name))
+    if output is not None:
+        from qualcoder.export.framework import write_framework
+
+        _run(lambda: write_framework(matrix, output, force=True))
+        console.print(f"Wrote the {len(matrix.row_values)} × {len(matrix.codes)} matrix to {output}.")
+        return
+    if csv:
+        _print_frame(matrix.long(), True)
+        return
+    _print_frame(matrix.counts().reset_index(), False, f"Framework matrix: {rows} × codes (codings per cell)")
+
+
+@report_app.command("framework-summary")
+def framework_summary(
+    row: Annotated[str, typer.Argument(help="The case (a value of --rows).")],
+    code: Annotated[str, typer.Argument(help="The code (a column of the matrix).")],
+    text: Annotated[str, typer.Option("--text", help="Your summary of the cell (\"\" clears it).")],
+    coder: Annotated[str, typer.Option("--coder", help="Who writes it (recorded, undoable).")],
+    project: ProjectOption = Path("."),
+    rows: Annotated[str, typer.Option("--rows", help="The matrix's cases attribute.")] = "speaker",
+    name: Annotated[str, typer.Option("--name", help="The matrix's name.")] = "default",
+) -> None:
+    """Write your summary of one cell of a framework matrix."""
+    _run(lambda: _open(project).set_framework_summary(coder, rows, row, code, text, name=name))
+    console.print(f"Summary of {row} × {code} saved.", highlight=False)

@@ -489,6 +489,23 @@ class Project:
 
         return merge_project(self, other, actor, dry_run=dry_run)
 
+    def framework_matrix(self, rows: str = "speaker", **options):
+        """Cases (the values of ``rows``) × codes, each cell its coded excerpts and the stored summary; see
+        ``qualcoder.analysis.framework``.
+
+        >>> # p.framework_matrix("speaker", codes=["professionnalisation.avantages"]).counts()
+        """
+        from qualcoder.analysis.framework import framework_matrix
+
+        return framework_matrix(self, rows, **options)
+
+    def set_framework_summary(self, actor: str, rows: str, row: str, code: str, text: str, *,
+                              name: str = "default") -> None:
+        """Write (``""``: clear) your summary of a framework-matrix cell; undoable."""
+        from qualcoder.analysis.framework import set_summary
+
+        set_summary(self, actor, rows, row, code, text, name=name)
+
     def undo(self, coder: str):
         """Undo ``coder``'s latest action (coding, memo, decision...); returns the logged undo.
 

@@ -23,6 +23,7 @@ from qualcoder.store.tables import (
     CodebookRow,
     CodingRow,
     DocumentRow,
+    FrameworkSummaryRow,
     MemoRow,
     SectionRow,
     SettingRow,
@@ -34,7 +35,7 @@ from qualcoder.store.tables import (
 
 TABLES: dict[str, Table] = {row.__tablename__: row.__table__ for row in (
     CodingRow, MemoRow, AdjudicationRow, CodebookRow, SpeakerRow, DocumentRow, ValueGroupRow, SectionRow, TurnRow,
-    UserRow, SettingRow)}
+    UserRow, SettingRow, FrameworkSummaryRow)}
 # rows that die with a parent through a foreign key: deleted (and so recorded) before the parent
 # (for a codebook version: the versions made from it, so that undoing a version someone built on is refused)
 DEPENDENTS = {"codings": (("memos", "coding_id"),), "codebooks": (("codebooks", "derived_from"),)}

@@ -23,6 +23,7 @@ from qualcoder.store.tables import (
     CodebookRow,
     CodingRow,
     DocumentRow,
+    FrameworkSummaryRow,
     MemoRow,
     ParseRow,
     SectionRow,
@@ -218,6 +219,15 @@ class Repository:
             rows = session.scalars(select(UserRow).order_by(UserRow.name)).all()
             session.expunge_all()
             return list(rows)
+
+    def framework_summaries(self, matrix: str, rows: str) -> pd.DataFrame:
+        """row, code, summary, author, updated_at of a framework matrix's summarised cells."""
+        query = select(FrameworkSummaryRow.row_value, FrameworkSummaryRow.code, FrameworkSummaryRow.summary,
+                       FrameworkSummaryRow.author, FrameworkSummaryRow.updated_at).where(
+            FrameworkSummaryRow.matrix == matrix, FrameworkSummaryRow.rows == rows)
+        with Session(self.engine) as session:
+            found = session.execute(query.order_by(FrameworkSummaryRow.id)).all()
+        return _frame(found, ["row", "code", "summary", "author", "updated_at"])
 
     def setting(self, key: str) -> dict | None:
         with Session(self.engine) as session:

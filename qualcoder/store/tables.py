@@ -272,6 +272,23 @@ class SettingRow(Base):
     value: Mapped[dict] = mapped_column(JSON)
 
 
+class FrameworkSummaryRow(Base):
+    """A researcher's summary of one cell of a framework matrix (cases × codes), kept with the matrix's name."""
+
+    __tablename__ = "framework_summaries"
+    __table_args__ = (UniqueConstraint("matrix", "rows", "row_value", "code", name="uq_framework_summaries_cell"),
+                      NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    matrix: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[str] = mapped_column(String(100))
+    row_value: Mapped[str] = mapped_column(String(300))
+    code: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ActionRow(Base):
     """The append-only action log (Taguette's ``Command``): every user action with the rows it changed, written in
     the same transaction as its effect. ``changes`` lists ``{table, id, before, after}`` (``before`` None: inserted;

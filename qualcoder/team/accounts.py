@@ -33,8 +33,8 @@ from qualcoder.store.journal import Changes, now
 
 ROLES = ("owner", "coder", "viewer")
 CODER_KINDS = {"apply", "remove", "edit", "resize", "accept", "reject", "memo", "memo-edit", "memo-remove",
-               "adjudicate", "adjudicate-undo", "undo", "redo"}
-CODER_TABLES = {"codings", "memos", "adjudications", "actions"}
+               "adjudicate", "adjudicate-undo", "undo", "redo", "framework-summary"}
+CODER_TABLES = {"codings", "memos", "adjudications", "actions", "framework_summaries"}
 MACHINE_ACTORS = {"rules", "model", "import", "codebook"}  # what an owner's commands log their work under
 _DML = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 

@@ -1,6 +1,6 @@
 """Ids are never reused, memos belong to their coding or document, the action log, and codebook versions that know
 the version they were made from (two concurrent edits of one version: the second is refused), and attribute value
-groups (GP = médecin généraliste), users with roles and project settings (team mode).
+groups (GP = médecin généraliste), users with roles and project settings (team mode), and framework-matrix cell summaries.
 
 SQLite tables become AUTOINCREMENT (SQLite otherwise gives a deleted highest id to the next row, and a memo written on
 coding 4183 moved to the next person's coding 4183). Memos get foreign keys to the coding or document they are on
@@ -75,6 +75,19 @@ def upgrade() -> None:
         sa.Column("value", sa.JSON, nullable=False),
         sqlite_autoincrement=True,
     )
+    op.create_table(
+        "framework_summaries",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("matrix", sa.String(200), nullable=False),
+        sa.Column("rows", sa.String(100), nullable=False),
+        sa.Column("row_value", sa.String(300), nullable=False),
+        sa.Column("code", sa.String(200), nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("author", sa.String(100), nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("matrix", "rows", "row_value", "code", name="uq_framework_summaries_cell"),
+        sqlite_autoincrement=True,
+    )
     if op.get_bind().dialect.name == "sqlite":
         for table in TABLES_WITH_IDS:
             with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
@@ -101,6 +114,7 @@ def _attach_memos() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("framework_summaries")
     op.drop_table("settings")
     op.drop_table("users")
     op.drop_table("value_groups")
