@@ -32,7 +32,7 @@ TIMESTAMPED = re.compile(rf"^\[?(?P<ts>{_TS})\]?\s+(?:(?P<label>[^\W\d_][^:\n]{{
 BRACKETED = re.compile(r"^\[(?P<label>[^\[\]\n\d][^\[\]\n]{0,39})\]\s*:?(?:\s+|$)")
 VOICE_TAG = re.compile(r"^<v(?:\.[\w.-]+)?\s+(?P<label>[^>\n]{1,40})>\s*")
 COLON_LABEL = re.compile(
-    rf"^(?P<label>[^\W\d_][\w.'’ -]{{0,39}}?)(?:\s?,\s?(?P<role>[^:\n]{{1,100}}?))?"
+    rf"^(?P<label>[^\W\d_][\w.'’ -]{{0,39}}?)(?:\s?,\s?(?P<role>[^:.!?\n]{{1,200}}?))?"
     rf"(?:\s*[(\[](?P<ts>{_TS})[)\]])?\s?:(?:\s+|$)")
 _TITLE_WORDS = r"(?:M|MM|Mme|Mmes|Mlle|Mr|Mrs|Ms|Miss|Dr|Pr|Sir|Dame|Lord|Lady|The|Le|La)"
 PARLIAMENT = re.compile(
@@ -60,9 +60,19 @@ ROLE_NOUNS = {"président", "présidente", "ministre", "rapporteur", "rapporteur
               "moderator", "moderatrice", "modératrice", "animateur", "animatrice", "maire", "adjoint", "adjointe",
               "greffier", "greffière", "juge", "témoin", "witness", "mayor", "commissioner", "senator", "sénateur",
               "sénatrice", "député", "députée", "sceaux", "gouvernement", "host", "guest", "invité", "invitée"}
-COLLECTIVE = re.compile(r"^(?:plusieurs|un|une|de nombreux|de nombreuses|quelques|des|several|some|many|an?)\s+"
-                        r"(?:députés?|députées?|membres?|voix|sénateurs?|sénatrices?|members?|voices?|"
-                        r"participants?|participantes?)\b", re.I)
+_COLLECTIVE = (r"(?:[Pp]lusieurs|[Uu]ne?|[Dd]e nombreux|[Dd]e nombreuses|[Qq]uelques|[Dd]es|[Ss]everal|[Ss]ome|"
+               r"[Mm]any|[Aa]n?)\s+(?:députés?|députées?|membres?|voix|sénateurs?|sénatrices?|members?|voices?|"
+               r"participants?|participantes?|élus?|élues?)")
+COLLECTIVE = re.compile(rf"^{_COLLECTIVE}\b")
+COLLECTIVE_LABEL = re.compile(  # Plusieurs députés du groupe UMP. Très bien !
+    rf"^(?P<label>{_COLLECTIVE}(?:\s+(?:du|de la|des|de l'|on the|of the|from the)\s*[^.,:\n]{{1,40}}?)?)"
+    r"\.\s+(?=\S)")
+_SENTENCE_STARTS = {"merci", "oui", "non", "bien", "tres", "bravo", "eh", "ah", "oh", "mais", "alors", "voila", "donc",
+                    "enfin", "bon", "si", "quoi", "exactement", "absolument", "pourquoi", "comment", "thank", "thanks",
+                    "yes", "no", "well", "so", "okay", "ok", "right", "exactly", "why", "how", "hello", "bonjour"}
+_PRONOUNS = {"vous", "je", "j'", "il", "elle", "nous", "on", "tu", "ils", "elles", "ce", "c'", "cela", "ca", "i",
+             "you", "we", "he", "she", "they", "it", "this", "that", "there"}
+_ELIDED = re.compile(r"^(?:c|j|qu|n|s|m|t)['’]", re.I)  # C'est, J'ai, Qu'il: a sentence, not a name
 NOT_NAMES = {"note", "notes", "remarque", "remarques", "conclusion", "decision", "decisions", "objectif", "resume",
              "summary", "action", "actions", "question", "questions", "proposition", "rappel", "attention", "nb",
              "ps", "source", "contexte", "context", "outcome", "plan", "suivi", "follow-up", "conclusions",
@@ -157,13 +167,20 @@ def name_like(label: str | None) -> bool:
     words = label.replace("’", "'").split()
     if not words or len(words) > 6 or fold(words[0]).strip(".") in _NOT_NAMES or fold(label) in _NOT_NAMES:
         return False
+    if fold(words[0]).strip(".,!") in _SENTENCE_STARTS:
+        return False
     if COLLECTIVE.match(label):
         return True
+    if _ELIDED.match(label):
+        return False
     if any(ch in label for ch in "()[]{}?!;«»\""):
         return False
     if label.rstrip().endswith((".", ",")) and not _ends_in_title(label):
         return False
     folded = [fold(w) for w in words]
+    if folded[0] in ("monsieur", "madame", "mesdames", "messieurs", "mademoiselle") and len(folded) > 1 \
+            and folded[1] in ("le", "la", "les"):
+        return False  # "Monsieur le député, …" addresses someone: a speech, not a label
     if folded[0] in ("le", "la", "the") or (folded[0] in TITLES and len(words) > 1 and folded[1] in ("le", "la")):
         rest = [w for w in folded if w not in TITLES and w not in ("le", "la", "the")]
         return bool(rest) and all(w in _ROLE_NOUNS or w in PARTICLES for w in rest) and rest[0] in _ROLE_NOUNS
@@ -210,13 +227,18 @@ def _candidates(line: str, known: re.Pattern | None, lone: bool) -> list[_Candid
         label = match.group("label").strip()
         if len(label.split()) <= 5:
             found.append(_Candidate("colon", label, match.group("ts"), match.end()))
-    if match := PARLIAMENT.match(line):
+    if match := PARLIAMENT.match(line) or COLLECTIVE_LABEL.match(line):
         found.append(_Candidate("parliament", match.group("label").strip(), None, match.end()))
-    if lone and (match := LONE_LINE.match(line)):
-        name, _ = _name_part(match.group("label"))
-        if name and len(name.split()) <= 6 and len(name) <= 60 and not name.endswith((":", "?", "!", "…")):
+    if lone and (match := LONE_LINE.match(line)) and not line.rstrip().endswith(_SPEECH_ENDS):
+        name, role = _name_part(match.group("label"))
+        sentence = role is not None and (len(role.split()) > 30 or fold(role.split()[0]) in _PRONOUNS)
+        if name and not sentence and len(name.split()) <= 6 and len(name) <= 60 and not name.endswith(
+                (":", "?", "!", "…")):
             found.append(_Candidate("line", name, match.group("ts"), len(line)))
     return found
+
+
+_SPEECH_ENDS = ("!", "?", "…", "...", "»", '"', ";")
 
 
 def known_pattern(known: frozenset[str]) -> re.Pattern | None:
