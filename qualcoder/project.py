@@ -358,7 +358,11 @@ class Project:
         docs = self.repo.documents_frame(with_text=False).rename(columns={"name": "doc"})[
             ["doc_id", "doc", "type", "date", "language"]]
         frame = segments.merge(docs, on="doc_id", how="left")
-        frame = frame.merge(self.repo.sections_frame(), on=["doc_id", "section_index"], how="left")
+        sections = self.repo.sections_frame()
+        # one dtype on both sides: a project whose segments carry no section reads them as object (None)
+        frame["section_index"] = frame["section_index"].astype("Int64")
+        sections["section_index"] = sections["section_index"].astype("Int64")
+        frame = frame.merge(sections, on=["doc_id", "section_index"], how="left")
         pairs = frame[["doc_id", "speaker"]].dropna().drop_duplicates()
         frame = frame.merge(self._resolve_speakers(pairs), on=["doc_id", "speaker"],
                             how="left")
@@ -628,8 +632,9 @@ class Project:
                  "created_at", "text"]
         return frame[order]
 
-    def status(self) -> dict[str, pd.DataFrame | dict]:
-        """Counts for ``qualcoder status``: documents by type and language, speakers by profession."""
+    def status(self) -> dict[str, pd.DataFrame | dict | list]:
+        """Counts for ``qualcoder status``: documents by type and language, speakers by profession, and the names
+        of documents left without segments while the project is segmented (``unsegmented``)."""
         documents = self.documents_df()
         by_type = (documents.groupby(["type", "language"]).agg(documents=("doc_id", "size"),
                                                                 words=("n_words", "sum")).reset_index()
@@ -641,7 +646,8 @@ class Project:
                          if len(speakers) else pd.DataFrame(columns=["profession", "speakers", "turns"]))
         totals = {**self.repo.counts(), "words": int(documents["n_words"].sum()) if len(documents) else 0,
                   "segmentation": self.repo.segmentation()}
-        return {"totals": totals, "documents": by_type, "professions": by_profession}
+        return {"totals": totals, "documents": by_type, "professions": by_profession,
+                "unsegmented": self.repo.unsegmented_documents()}
 
 
 def _find_meta(tables: list[tuple[Path, dict[str, DocumentMeta]]], file: Path) -> DocumentMeta | None:

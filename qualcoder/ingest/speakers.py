@@ -72,6 +72,10 @@ _SENTENCE_STARTS = {"merci", "oui", "non", "bien", "tres", "bravo", "eh", "ah", 
                     "yes", "no", "well", "so", "okay", "ok", "right", "exactly", "why", "how", "hello", "bonjour"}
 _PRONOUNS = {"vous", "je", "j'", "il", "elle", "nous", "on", "tu", "ils", "elles", "ce", "c'", "cela", "ca", "i",
              "you", "we", "he", "she", "they", "it", "this", "that", "there"}
+# diarisation and anonymised labels: Speaker 8, SPEAKER_00, Intervenant 2, Committee 1, P3
+GENERIC_LABEL = re.compile(r"^(?:speaker|intervenante?|locut(?:eur|rice)|participante?|person|personne|spk|committee|"
+                           r"commissioner|member|membre|voice|voix|interviewee|respondent|r[ée]pondante?|guest|"
+                           r"invit[ée]e?|[pqrie])[ _#-]?\d{1,3}$", re.I)
 _ELIDED = re.compile(r"^(?:c|j|qu|n|s|m|t)['’]", re.I)  # C'est, J'ai, Qu'il: a sentence, not a name
 NOT_NAMES = {"note", "notes", "remarque", "remarques", "conclusion", "decision", "decisions", "objectif", "resume",
              "summary", "action", "actions", "question", "questions", "proposition", "rappel", "attention", "nb",
@@ -309,6 +313,8 @@ def _accept(candidate: _Candidate, counts: dict[str, Counter], preset: str, cano
         return True
     if folded in canonical or folded in _STANDARD or (label and any(same_person(label, a) for a in attendees)):
         return True
+    if label and GENERIC_LABEL.match(label) and kind in ("colon", "bracket", "line"):
+        return kind != "line" or _followed_by_speech(lines, index)
     recurring = _recurs(counts, kind, folded)
     if kind == "bracket":
         return recurring or (_established(counts) and name_like(label))
@@ -330,8 +336,9 @@ def _recurs(counts: dict[str, Counter], kind: str, folded: str) -> bool:
 
 
 def _established(counts: dict[str, Counter]) -> bool:
-    """The document already uses labels: one recurs, or is a usual interviewer/respondent label."""
-    return any(n >= 2 or label in _STANDARD for found in counts.values() for label, n in found.items())
+    """The document already uses labels: one recurs, or is a usual interviewer/respondent or numbered label."""
+    return any(n >= 2 or label in _STANDARD or GENERIC_LABEL.match(label)
+               for found in counts.values() for label, n in found.items())
 
 
 def _layout_used(counts: dict[str, Counter], kind: str, minimum: int) -> bool:

@@ -124,6 +124,7 @@ class _Importer:
         self.code_ids: dict[str, str] = {}
         self.variables: dict[str, str] = {}
         self.notes: dict[str, tuple[str, str]] = {}
+        self.guids: dict[tuple[str, str], str] = {}  # (kind, key) -> the GUID in the .qdpx, kept for re-export
 
     def run(self) -> ImportSummary:
         member = self.archive.find("project.qde") or next(
@@ -151,13 +152,18 @@ class _Importer:
             guid = ids.canonical(user.get("guid"))
             name = (user.get("name") or user.get("id") or f"user-{guid[:8]}").strip()
             self.users[guid] = name
+            if guid:
+                self.guids.setdefault(("user", name), guid)
             if user.get("id") == RULES_USER_ID:
                 self.rules_users.add(name)
         self.summary.users = sorted(set(self.users.values()))
 
     def _read_variables(self, root: Element) -> None:
         for variable in _children(root.find("Variables"), "Variable"):
-            self.variables[ids.canonical(variable.get("guid"))] = (variable.get("name") or "").strip()
+            guid, name = ids.canonical(variable.get("guid")), (variable.get("name") or "").strip()
+            self.variables[guid] = name
+            if guid and name:
+                self.guids.setdefault(("variable", name), guid)
 
     def _read_notes(self, root: Element) -> None:
         for note in _children(root.find("Notes"), "Note"):
@@ -237,6 +243,8 @@ class _Importer:
                 continue
             values = dict(self._values(case))
             refs = [ids.canonical(r.get("targetGUID")) for r in _children(case, "SourceRef")]
+            if case.get("guid"):
+                self.guids.setdefault(("case", name), ids.canonical(case.get("guid")))
             cases.append((name, values, refs))
         return cases
 
@@ -272,8 +280,14 @@ class _Importer:
             if read is None:
                 continue
             mapped, fmt, headings = read
+            label = _source_name(element)
+            if not mapped.text.strip():
+                self.summary.skipped.append(f"source {label!r} is empty (no text): not imported"
+                                            + (", nor its codings" if element.find("PlainTextSelection") is not None
+                                               else ""))
+                continue
             sha = hashlib.sha256(mapped.text.encode("utf-8")).hexdigest()
-            name = self._free_name(element.get("name") or guid, names)
+            name = self._free_name(label, names)
             if sha in by_sha or sha in existing:
                 source = by_sha.setdefault(sha, _Source(None, existing.get(sha), mapped.text))
                 self.summary.duplicates.append(f"{name}: same text as a document already imported or in the "
@@ -283,6 +297,7 @@ class _Importer:
                 parsed = self._parsed(element, name, mapped.text, fmt, headings, frozenset(speakers.get(guid, ())))
                 source = _Source(parsed, None, mapped.text)
                 by_sha[sha] = source
+                self.guids.setdefault(("document", name), guid)
             sources[guid] = source
             self._selections(element, name, mapped, source, book)
             for ref in _children(element, "NoteRef"):
@@ -292,7 +307,7 @@ class _Importer:
         return sources
 
     def _source_text(self, element: Element) -> tuple[OffsetMap, str, tuple] | None:
-        name = element.get("name") or element.get("guid")
+        name = _source_name(element)
         inline = _text_child(element, "PlainTextContent")
         if inline is not None:
             return normalise_with_offsets(inline), "txt", ()
@@ -378,6 +393,9 @@ class _Importer:
             if not mapped.text[new_start:new_end].strip():
                 self.summary.skipped.append(f"{where}: {start}-{end} holds only blanks")
                 continue
+            if selection is not None and selection.get("guid") and source.parsed is not None:
+                self.guids.setdefault(("selection", f"{name}\x1f{new_start}\x1f{new_end}"),
+                                      ids.canonical(selection.get("guid")))
             user = coding.get("creatingUser") or (selection.get("creatingUser") if selection is not None else None)
             coder = self.users.get(ids.canonical(user or default_user), DEFAULT_CODER)
             memo = "\n\n".join(self.notes[n][1] for n in (ids.canonical(r.get("targetGUID"))
@@ -407,6 +425,8 @@ class _Importer:
                 source.existing_id = doc_id
             if book is not None and added_codes:
                 load_into(repo, book)
+            code_guids = {("code", code_id): guid for guid, code_id in self.code_ids.items() if guid}
+            repo.save_refi_guids({**self.guids, **code_guids})
             rows = []
             present = _coding_keys(repo) if any(s.parsed is None for s in sources.values()) else set()
             for source in {id(s): s for s in sources.values()}.values():
@@ -432,6 +452,19 @@ class _Importer:
 
 
 # helpers ------------------------------------------------------------------------------------------
+def _source_name(element: Element) -> str:
+    """A source's name; QualCoder may leave it out: then its text file's name (``plainTextPath``), else its GUID."""
+    if (element.get("name") or "").strip():
+        return element.get("name").strip()
+    for attribute in ("plainTextPath", "richTextPath"):
+        path = re.sub(r"^[a-z]+://", "", (element.get(attribute) or "").strip(), flags=re.IGNORECASE)
+        base = PurePosixPath(path.replace("\\", "/")).name
+        if base and ids.canonical(PurePosixPath(base).stem) != ids.canonical(element.get("guid")):
+            return base
+    return element.get("guid") or "source"
+
+
+
 def _strip(root: Element) -> Element:
     """Drop the REFI namespaces from tags (any version); elements of other namespaces keep theirs."""
     for element in root.iter():
