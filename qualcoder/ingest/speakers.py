@@ -33,7 +33,7 @@ BRACKETED = re.compile(r"^\[(?P<label>[^\[\]\n\d][^\[\]\n]{0,39})\]\s*:?(?:\s+|$
 VOICE_TAG = re.compile(r"^<v(?:\.[\w.-]+)?\s+(?P<label>[^>\n]{1,40})>\s*")
 COLON_LABEL = re.compile(
     rf"^(?P<label>[^\W\d_][\w.'’ -]{{0,39}}?)(?:\s?,\s?(?P<role>[^:.!?\n]{{1,200}}?))?"
-    rf"(?:\s*[(\[](?P<ts>{_TS})[)\]])?\s?:(?:\s+|$)")
+    rf"(?:\s*[(\[](?P<ts>{_TS})[)\]])?\s?:(?:\s+\[?(?P<after>{_TS})\]?)?(?:\s+|$)")
 _TITLE_WORDS = r"(?:M|MM|Mme|Mmes|Mlle|Mr|Mrs|Ms|Miss|Dr|Pr|Sir|Dame|Lord|Lady|The|Le|La)"
 PARLIAMENT = re.compile(
     rf"^(?P<label>{_TITLE_WORDS}\.?\s+(?:[^\W\d_][\w'’-]*\.?\s+){{0,5}}?[^\W\d_][\w'’-]*"
@@ -157,6 +157,7 @@ class _Candidate:
     label: str | None
     timestamp: str | None
     offset: int
+    role: bool = False  # written with a role after a comma: "Erwann Binet, rapporteur :"
 
 
 def name_like(label: str | None) -> bool:
@@ -230,7 +231,8 @@ def _candidates(line: str, known: re.Pattern | None, lone: bool) -> list[_Candid
     if match := COLON_LABEL.match(line):
         label = match.group("label").strip()
         if len(label.split()) <= 5:
-            found.append(_Candidate("colon", label, match.group("ts"), match.end()))
+            stamp = match.group("ts") or match.group("after")
+            found.append(_Candidate("colon", label, stamp, match.end(), match.group("role") is not None))
     if match := PARLIAMENT.match(line) or COLLECTIVE_LABEL.match(line):
         found.append(_Candidate("parliament", match.group("label").strip(), None, match.end()))
     if lone and (match := LONE_LINE.match(line)) and not line.rstrip().endswith(_SPEECH_ENDS):
@@ -281,10 +283,11 @@ def detect_labels(
         for candidate in found:
             if candidate.label:
                 counts.setdefault(candidate.kind, Counter())[fold(candidate.label)] += 1
+    roles_or_times = Counter(c.kind for found in candidates.values() for c in found if c.role or c.timestamp)
     accepted: dict[int, Label] = {}
     for index, found in candidates.items():
         for candidate in found:
-            if _accept(candidate, counts, layout.preset, canonical, attendees, lines, index):
+            if _accept(candidate, counts, layout.preset, canonical, attendees, lines, index, roles_or_times):
                 speaker = canonical.get(fold(candidate.label), candidate.label) if candidate.label else None
                 accepted[index] = Label(speaker, candidate.timestamp, candidate.offset, candidate.kind)
                 break
@@ -298,7 +301,7 @@ def _alone(lines: list[str], index: int) -> bool:
 
 
 def _accept(candidate: _Candidate, counts: dict[str, Counter], preset: str, canonical: dict[str, str],
-            attendees, lines: list[str], index: int) -> bool:
+            attendees, lines: list[str], index: int, roles_or_times: Counter) -> bool:
     label, kind = candidate.label, candidate.kind
     folded = fold(label) if label else ""
     if label and (folded.strip("[]()") in _ANNOTATIONS or folded in HEADER_WORDS):
@@ -321,6 +324,8 @@ def _accept(candidate: _Candidate, counts: dict[str, Counter], preset: str, cano
     if kind == "colon":
         if label.isupper() and len(label) >= 2 and folded not in _NOT_NAMES:
             return True
+        if (candidate.timestamp or candidate.role) and name_like(label) and roles_or_times.get(kind, 0) >= 2:
+            return True  # "Kevin: 0:00 …", "Erwann Binet, rapporteur : …" written so twice or more
         return (recurring and folded not in _NOT_NAMES) or (_established(counts) and name_like(label))
     if kind == "parliament":
         return _layout_used(counts, kind, 2) and (name_like(label) or recurring)

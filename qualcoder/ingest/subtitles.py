@@ -19,8 +19,8 @@ from qualcoder.errors import EmptyFile, InvalidSubtitles
 from qualcoder.ingest.raw import RawText, join_turns
 from qualcoder.ingest.text import decode
 
-_TIMING = re.compile(r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\s*-->\s*"
-                     r"(?P<end>(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)")
+# the start must be readable; Teams writes 0:0:0.210, a bad end time loses nothing
+_TIMING = re.compile(r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->")
 _LOOSE_TIMING = re.compile(r"-->|^\s*\d{1,2}:\d{2}[:.,]")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>\n]{1,60})>")
 _TAGS = re.compile(r"</?[A-Za-z][^>\n]*>|<\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?>")
@@ -80,15 +80,22 @@ def _cues(text: str, path: Path, fmt: str) -> tuple[list[_Cue], list[str]]:
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Cue blocks (first line number, lines): split at blank lines, and at a timing line inside a block (YouTube's
+    captions put the next timing right under a cue), with the cue number before it in SubRip."""
     blocks, current, start = [], [], 1
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line.rstrip())
-        elif current:
-            blocks.append((start, current))
+        if not line.strip():
+            if current:
+                blocks.append((start, current))
             current = []
+            continue
+        if current and _TIMING.match(line) and any(_TIMING.match(x) for x in current):
+            carried = [current.pop()] if current[-1].strip().isdigit() and len(current) > 1 else []
+            blocks.append((start, current))
+            current, start = carried, number - len(carried)
+        if not current:
+            start = number
+        current.append(line.rstrip())
     if current:
         blocks.append((start, current))
     return blocks
