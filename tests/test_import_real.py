@@ -316,3 +316,24 @@ def test_odd_length_utf16_gives_a_clear_error(sqlite_project, tmp_path):
     path.write_bytes(b"\xff\xfe" + "Entretien".encode("utf-16-le") + b"x")
     report = sqlite_project.import_files([path])
     assert report.failures[0].code == "Q103" and "odd number of bytes" in report.failures[0].message
+
+
+def test_cli_report_turns_and_remove(tmp_path):
+    from typer.testing import CliRunner
+
+    from qualcoder.cli import app
+
+    runner = CliRunner()
+    project = tmp_path / "p"
+    assert runner.invoke(app, ["init", str(project)]).exit_code == 0
+    result = runner.invoke(app, ["import", str(TURNS / "an-20130125.line.txt"), "-p", str(project),
+                                 "--speakers-layout", "none"])
+    assert result.exit_code == 0 and "What the import found" in result.output and "no speaker turn" in result.output
+    result = runner.invoke(app, ["import", str(TURNS / "podcast.srt"), "-p", str(project), "--speakers-layout", "x"])
+    assert result.exit_code == 2 and "[Q115]" in result.output
+    result = runner.invoke(app, ["documents", "turns", "an-20130125.line.txt", "-p", str(project),
+                                 "--speakers-layout", "line"])
+    assert result.exit_code == 0 and "Turns found again in 1 document(s)" in result.output
+    result = runner.invoke(app, ["documents", "remove", "an-20130125.line.txt", "-p", str(project), "--yes"])
+    assert result.exit_code == 0 and "Removed an-20130125.line.txt with" in result.output and "turns" in result.output
+    assert "0 documents" in runner.invoke(app, ["status", "-p", str(project)]).output

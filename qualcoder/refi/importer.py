@@ -308,9 +308,9 @@ class _Importer:
 
     def _source_text(self, element: Element) -> tuple[OffsetMap, str, tuple] | None:
         name = _source_name(element)
-        inline = _text_child(element, "PlainTextContent")
-        if inline is not None:
-            return normalise_with_offsets(inline), "txt", ()
+        content = element.find("PlainTextContent")
+        if content is not None:  # present but empty is an empty source, reported as such
+            return normalise_with_offsets(content.text or ""), "txt", ()
         plain, rich = element.get("plainTextPath"), element.get("richTextPath")
         if plain:
             member = self._member(plain)
