@@ -291,7 +291,30 @@ def detect_labels(
                 speaker = canonical.get(fold(candidate.label), candidate.label) if candidate.label else None
                 accepted[index] = Label(speaker, candidate.timestamp, candidate.offset, candidate.kind)
                 break
-    return accepted
+    return _speech_after_lone_names(lines, accepted, counts.get("line", Counter()))
+
+
+def _speech_after_lone_names(lines: list[str], accepted: dict[int, Label], uses: Counter) -> dict[int, Label]:
+    """A name alone on its line is followed by its speech, so two name lines never follow each other. The one
+    whose label is used less often goes: a heading (``PMA et GPA`` before ``le président``) or a one-line speech
+    (``Merci, monsieur Lamblin.`` after ``le président``); on a tie, the second is the first's speech."""
+    dropped: set[int] = set()
+    for index in sorted(accepted):
+        if index in dropped or accepted[index].kind != "line":
+            continue
+        following = _next_text_line(lines, index)
+        if following is None or following not in accepted or accepted[following].kind != "line":
+            continue
+        first, second = uses[fold(accepted[index].speaker or "")], uses[fold(accepted[following].speaker or "")]
+        dropped.add(index if first < second else following)
+    return {index: label for index, label in accepted.items() if index not in dropped}
+
+
+def _next_text_line(lines: list[str], index: int) -> int | None:
+    following = index + 1
+    while following < len(lines) and not lines[following].strip():
+        following += 1
+    return following if following < len(lines) else None
 
 
 def _alone(lines: list[str], index: int) -> bool:
@@ -332,7 +355,7 @@ def _accept(candidate: _Candidate, counts: dict[str, Counter], preset: str, cano
     if kind == "line":
         if not _layout_used(counts, kind, 3) or not _followed_by_speech(lines, index):
             return False
-        return (recurring and not _heading_like(label)) or name_like(label)
+        return (recurring and not _heading_like(label) and not _sentence_like(label)) or name_like(label)
     return False
 
 
@@ -350,6 +373,11 @@ def _layout_used(counts: dict[str, Counter], kind: str, minimum: int) -> bool:
     """A layout is in use when its labels recur: at least ``minimum`` openers, one label used twice."""
     found = counts.get(kind, Counter())
     return sum(found.values()) >= minimum and any(n >= 2 for n in found.values())
+
+
+def _sentence_like(label: str) -> bool:
+    first = fold(label.replace("’", "'").split()[0]).strip(".,!")
+    return first in _SENTENCE_STARTS or first in _PRONOUNS or bool(_ELIDED.match(label))
 
 
 def _heading_like(label: str) -> bool:
