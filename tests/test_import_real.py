@@ -50,7 +50,7 @@ def test_an_unused_part_is_ignored_but_a_part_that_is_read_is_still_checked(tmp_
 
 # captions -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name, line", [("missing_timeframe.srt", 5), ("missing_timeframe.vtt", 6),
-                                        ("invalid_timeframe.vtt", None)])
+                                        ("invalid_timeframe.vtt", 6)])
 def test_a_cue_without_timing_keeps_its_text_and_is_named(sqlite_project, name, line):
     report = sqlite_project.import_files([DATA / "captions" / name])
     text = sqlite_project.document(report.added[0]).text

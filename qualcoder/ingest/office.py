@@ -22,7 +22,7 @@ def _docx_parts(archive, path: Path):
     the package root); parts nothing points to are never read."""
     from qualcoder.ingest.safety import check_xml
 
-    targets = {"[Content_Types].xml"}
+    targets = {"[Content_Types].xml", "word/document.xml"}
     for name in archive.namelist():
         if not name.endswith(".rels"):
             continue

@@ -69,7 +69,11 @@ COLLECTIVE_LABEL = re.compile(  # Plusieurs députés du groupe UMP. Très bien 
     r"\.\s+(?=\S)")
 _SENTENCE_STARTS = {"merci", "oui", "non", "bien", "tres", "bravo", "eh", "ah", "oh", "mais", "alors", "voila", "donc",
                     "enfin", "bon", "si", "quoi", "exactement", "absolument", "pourquoi", "comment", "thank", "thanks",
-                    "yes", "no", "well", "so", "okay", "ok", "right", "exactly", "why", "how", "hello", "bonjour"}
+                    "yes", "no", "well", "so", "okay", "ok", "right", "exactly", "why", "how", "hello", "bonjour",
+                    # prepositions and adverbs that open sentences ("Depuis 2002, les réseaux … : le fonds")
+                    "depuis", "dans", "pour", "avec", "selon", "en", "au", "aux", "apres", "avant", "lors", "entre",
+                    "sur", "sous", "par", "puis", "ensuite", "aujourd'hui", "hier", "demain", "in", "on", "at", "for",
+                    "with", "since", "after", "before", "during", "according", "today", "then", "when", "quand"}
 _PRONOUNS = {"vous", "je", "j'", "il", "elle", "nous", "on", "tu", "ils", "elles", "ce", "c'", "cela", "ca", "i",
              "you", "we", "he", "she", "they", "it", "this", "that", "there"}
 # diarisation and anonymised labels: Speaker 8, SPEAKER_00, Intervenant 2, Committee 1, P3
@@ -192,8 +196,8 @@ def name_like(label: str | None) -> bool:
     for index, (word, low) in enumerate(zip(words, folded)):
         if low in TITLES or (index > 0 and low in PARTICLES):
             continue
-        if word.isdigit() and index == len(words) - 1 and index > 0:
-            continue  # Speaker 8, Committee 1
+        if word.isdigit() and len(word) <= 3 and index == len(words) - 1 and index > 0:
+            continue  # Speaker 8, Committee 1 (not a year)
         if not (word[0].isupper() or word.split("'")[-1][:1].isupper()):
             return False
     return any(low not in TITLES and low not in PARTICLES for low in folded)

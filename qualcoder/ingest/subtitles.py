@@ -21,6 +21,7 @@ from qualcoder.ingest.text import decode
 
 # the start must be readable; Teams writes 0:0:0.210, a bad end time loses nothing
 _TIMING = re.compile(r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->")
+_END = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?(?:\s|$)")
 _LOOSE_TIMING = re.compile(r"-->|^\s*\d{1,2}:\d{2}[:.,]")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>\n]{1,60})>")
 _TAGS = re.compile(r"</?[A-Za-z][^>\n]*>|<\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?>")
@@ -64,7 +65,11 @@ def _cues(text: str, path: Path, fmt: str) -> tuple[list[_Cue], list[str]]:
                                 f"({block[0][:40]!r}); its text was kept without a time")
                 cues.append(_Cue(None, content[0], content[1], first_line))
             continue
-        stamp = _stamp(_TIMING.match(block[timing_index]).group("start"))
+        timing = block[timing_index]
+        stamp = _stamp(_TIMING.match(timing).group("start"))
+        if not _END.match(timing.split("-->", 1)[1]):
+            warnings.append(f"{path}:{first_line + timing_index}: the cue's end time is unreadable "
+                            f"({timing.strip()[:40]!r}); its text was kept with its start time")
         voice, content = _clean(block[timing_index + 1:])
         if content:
             cues.append(_Cue(stamp, voice, content, first_line))
