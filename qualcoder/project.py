@@ -218,8 +218,10 @@ class Project:
             document = self.document(doc_id)
             labels = frozenset(s.label for s in known if speaker_applies(s.file, document.name))
             headings = tuple(_heading_span(document.text, section.start) for section in sections.get(doc_id, []))
+            survey_default = document.format in ("csv", "xlsx") and layout.preset == "auto"
             structure = parse_structure(document.text, minutes=document.doc_type == "minutes", known_speakers=labels,
-                                        heading_spans=headings, layout=layout, markdown=document.format == "md")
+                                        heading_spans=headings, layout=SpeakerLayout("none") if survey_default
+                                        else layout, markdown=document.format == "md")
             speakers = {t.speaker for t in structure.turns if t.speaker}
             doc_type = "interview" if document.doc_type == "document" and len(speakers) >= 2 else None
             self.repo.replace_turns(doc_id, structure.turns, doc_type)

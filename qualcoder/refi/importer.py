@@ -24,8 +24,8 @@ from qualcoder.codebook import Codebook, parse_codebook
 from qualcoder.coding.codebooks import load_into
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import InvalidCodebook, NoCodebook
+from qualcoder.ingest import choose_language
 from qualcoder.ingest.dates import parse_date
-from qualcoder.ingest.language import detect_language
 from qualcoder.ingest.metadata import SpeakerInfo
 from qualcoder.ingest.structure import parse_structure
 from qualcoder.ingest.text import normalise
@@ -353,7 +353,7 @@ class _Importer:
         language = str(values.pop("language", "") or "").lower()
         date = values.pop("date", None)
         structure = parse_structure(text, minutes=None if doc_type is None else doc_type == "minutes",
-                                    known_speakers=known, heading_spans=headings)
+                                    known_speakers=known, heading_spans=headings, markdown=False)
         if doc_type is None:
             speakers = {t.speaker for t in structure.turns if t.speaker}
             doc_type = "minutes" if structure.is_minutes else "interview" if len(speakers) >= 2 else "document"
@@ -361,10 +361,16 @@ class _Importer:
         return ParsedDocument(
             name=name, text=text, format=fmt, source_path=f"{self.path}#{name}",
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), doc_type=doc_type,
-            language=language if language in ("fr", "en") else detect_language(text),
+            language=language if language in ("fr", "en") else self._language(name, text),
             date=parse_date(str(date)) if date else structure.header.get("date_iso"),
             attributes={k: v for k, v in values.items()}, sections=tuple(structure.sections),
             turns=tuple(structure.turns))
+
+    def _language(self, name: str, text: str) -> str:
+        chosen, note, _ = choose_language(text, self.project.config.models)
+        if note:
+            self.summary.warnings.append(f"source {name!r}: {note}")
+        return chosen
 
     def _selections(self, element: Element, name: str, mapped: OffsetMap, source: _Source,
                     book: Codebook | None) -> None:
