@@ -1,7 +1,8 @@
 """REFI-QDA GUIDs of imported objects, kept for re-export.
 
 Revision ID: 0006_import_identity
-Revises: 0004 (on the import branch; 0005_integrity once the lead's migration is merged before it)
+Revises: 0004 on the import branch; on main it goes after the last migration there: set down_revision to
+"0007_lexico" (main's chain is 0004 -> 0005 -> 0007_lexico)
 
 Survey rows need no schema change: their identity hash (file, row and text) is what documents.sha256 holds for
 them, so the UNIQUE constraint already means "the same document". Dropping that constraint would rebuild the
