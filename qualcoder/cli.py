@@ -9,6 +9,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from qualcoder.cli_backup import register_backup
@@ -23,6 +24,9 @@ from qualcoder.cli_team import register_team
 from qualcoder.models import ImportReport
 from qualcoder.project import Project
 
+SpeakersLayoutOption = Annotated[str | None, typer.Option(
+    "--speakers-layout", help="How speaker labels are written: auto, colon, line, parliament, bracket, timestamp, "
+                              "voice, none, or regex:PATTERN with a (?P<speaker>...) group.")]
 app = typer.Typer(help="qualcoder: qualitative analysis of interviews and meeting minutes, on your machine.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 @app.command()
@@ -43,16 +47,18 @@ def import_(
     meta: Annotated[Path | None, typer.Option(help="metadata.csv: file, type, date, language, attributes.")] = None,
     speakers: Annotated[Path | None, typer.Option(help="speakers.csv: speaker, role, profession, ...")] = None,
     language: Annotated[str | None, typer.Option(help="Force the language (fr or en) of every file.")] = None,
+    speakers_layout: SpeakersLayoutOption = None,
 ) -> None:
-    """Import documents (.txt .md .docx .odt .pdf .rtf .html .srt .vtt .csv .xlsx, IRaMuTeQ corpora).
+    """Import documents (.txt .md .docx .odt .pdf .rtf .html .srt .vtt .json .xml .csv .xlsx, IRaMuTeQ corpora).
 
     A folder's own metadata.csv and speakers.csv are used unless --meta/--speakers are given.
     Each file is imported in its own transaction; failures are listed and the exit code is 1.
+    Each document's turns, speakers and warnings are listed.
     """
     p = _open(project)
     with _bar() as progress:
         report = _run(lambda: p.import_files(paths, meta=meta, speakers=speakers, language=language,
-                                             progress=progress))
+                                             progress=progress, speakers_layout=speakers_layout))
     _print_report(report)
     if report.failures:
         raise typer.Exit(code=1)
@@ -60,14 +66,27 @@ def import_(
 
 def _print_report(report: ImportReport) -> None:
     console.print(f"Imported {len(report.added)} document(s).")
+    _print_documents(report.documents)
     for new, existing in report.duplicates:
-        console.print(f"[yellow]Skipped {new}: same text as {existing}, already in the project.[/yellow]")
+        console.print(f"[yellow]Skipped {new}: already in the project as {existing}.[/yellow]", highlight=False)
     for warning in report.warnings:
-        console.print(f"[yellow]{warning}[/yellow]")
+        console.print(f"[yellow]{escape(warning)}[/yellow]", highlight=False)
     if report.failures:
         errors.print(f"[red]{len(report.failures)} file(s) failed:[/red]")
         for failure in report.failures:
             errors.print(f"  {failure.message}", highlight=False, soft_wrap=True)
+
+
+def _print_documents(documents) -> None:
+    """One row per document: what the import found (turns, speakers, share of the text in turns)."""
+    if not documents:
+        return
+    frame = pd.DataFrame([{"document": d.name, "type": d.doc_type, "lang": d.language, "turns": d.turns,
+                           "speakers": d.speakers, "in turns": f"{d.speaker_share:.0%}",
+                           "top speaker": f"{d.top_speaker} {d.top_speaker_share:.0%}" if d.top_speaker else "",
+                           "layout": d.layout, "segs": "" if d.segments is None else d.segments,
+                           "warn": len(d.warnings)} for d in documents])
+    _print_frame(frame.head(50), False, "What the import found" + (" (first 50)" if len(frame) > 50 else ""))
 
 
 @app.command()
@@ -92,18 +111,65 @@ def status(project: ProjectOption = Path(".")) -> None:
     console.print(f"[bold]{p.config.name}[/bold] ({p.engine.dialect.name}): {totals['documents']} documents, "
                   f"{totals['words']} words, {totals['turns']} turns, {totals['segments']} segments "
                   f"(segmentation: {totals['segmentation'] or 'none yet'}).")
+    unsegmented = info.get("unsegmented", [])
+    if unsegmented:
+        names = ", ".join(unsegmented[:5]) + (" …" if len(unsegmented) > 5 else "")
+        console.print(f"[yellow]{len(unsegmented)} document(s) have no segments, so every analysis leaves them "
+                      f"out: {escape(names)}. Run `qualcoder segment --by {totals['segmentation']}`.[/yellow]",
+                      highlight=False)
     _print_frame(info["documents"], False, "Documents by type and language")
     _print_frame(info["professions"], False, "Speakers by profession")
 
 
-@app.command()
-def documents(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
+documents_app = typer.Typer(help="List documents; remove one; find their speaker turns again.")
+app.add_typer(documents_app, name="documents")
+
+
+@documents_app.callback(invoke_without_command=True)
+def documents(ctx: typer.Context, project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """List the documents with their attributes (--csv for all columns, with text)."""
+    if ctx.invoked_subcommand is not None:
+        return
     p = _open(project)
     frame = _run(lambda: p.documents_df(with_text=csv))
     if not csv:
         frame = frame[["doc_id", "name", "type", "language", "date", "format", "n_chars"]]
     _print_frame(frame, csv)
+
+
+@documents_app.command("remove")
+def documents_remove(
+    document: Annotated[str, typer.Argument(help="Document id or name.")],
+    project: ProjectOption = Path("."),
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a document with its codings, memos, topic assignments, turns and segments (one transaction)."""
+    p = _open(project)
+    key = int(document) if document.isdigit() else document
+    found = _run(lambda: p.document(key))
+    if not yes and not typer.confirm(f"Remove {found.name} and everything coded in it?"):
+        raise typer.Exit(code=1)
+    removed = _run(lambda: p.remove_document(found.id))
+    details = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in removed.items() if count)
+    console.print(f"Removed {escape(found.name)}" + (f" with {details}." if details else "."), highlight=False)
+
+
+@documents_app.command("turns")
+def documents_turns(
+    documents: Annotated[list[str] | None, typer.Argument(help="Document ids or names (default: all).")] = None,
+    project: ProjectOption = Path("."),
+    speakers_layout: SpeakersLayoutOption = None,
+) -> None:
+    """Find the speaker turns again (another layout, a new speakers.csv) without re-importing; codings stay."""
+    p = _open(project)
+    keys = [int(d) if d.isdigit() else d for d in documents or []]
+    with _bar() as progress:
+        reports = _run(lambda: p.redetect_turns(keys or None, speakers_layout=speakers_layout, progress=progress))
+    console.print(f"Turns found again in {len(reports)} document(s).")
+    _print_documents(reports)
+    for report in reports:
+        for warning in report.warnings:
+            console.print(f"[yellow]{escape(report.name)}: {escape(warning)}[/yellow]", highlight=False)
 
 
 @app.command()

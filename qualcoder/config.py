@@ -24,6 +24,7 @@ class ProjectConfig:
     database: str = DEFAULT_DATABASE
     models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    speakers_layout: str = "auto"  # [import] speakers_layout: how transcripts write speaker labels
 
     def database_url(self, folder: Path) -> str:
         """The URL with a relative SQLite path resolved against the project folder."""
@@ -39,6 +40,8 @@ def write_config(folder: Path, config: ProjectConfig) -> None:
         "database": {"url": config.database},
         "nlp": config.models,
     }
+    if config.speakers_layout != "auto":
+        document["import"] = {"speakers_layout": config.speakers_layout}
     (folder / CONFIG_NAME).write_text(tomli_w.dumps(document), encoding="utf-8")
 
 
@@ -63,5 +66,9 @@ def read_config(folder: Path) -> ProjectConfig:
         raise InvalidConfig(f"[database] url {database!r} is not a database URL", place=path,
                             fix="Use sqlite:///project.db or postgresql://HOST/DATABASE.") from exc
     models = {**DEFAULT_MODELS, **document.get("nlp", {})}
+    layout = str(document.get("import", {}).get("speakers_layout", "auto"))
+    from qualcoder.ingest.speakers import SpeakerLayout
+
+    SpeakerLayout.parse(layout, place=f"{path} [import] speakers_layout")  # refused at once, not at the import
     return ProjectConfig(name=project.get("name", folder.name), database=database, models=models,
-                         created=project.get("created", ""))
+                         created=project.get("created", ""), speakers_layout=layout)

@@ -85,6 +85,12 @@ class MissingFile(InputFileError):
     code = "Q114"
 
 
+class InvalidSpeakerLayout(InputFileError):
+    """A ``--speakers-layout`` / ``qualcoder.toml`` layout that is not a preset or a valid pattern."""
+
+    code = "Q115"
+
+
 class InvalidMetadata(QualcoderError):
     """A metadata.csv or speakers.csv row or column is wrong."""
 

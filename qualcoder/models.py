@@ -49,13 +49,42 @@ class ParsedDocument:
     text: str
     format: str
     source_path: str
-    sha256: str
+    sha256: str  # the identity hash: of the text, or of file, row and text for a survey row
     doc_type: str
     language: str
     date: str | None
     attributes: dict[str, Any]
     sections: tuple[Section, ...]
     turns: tuple[Turn, ...]
+    warnings: tuple[str, ...] = ()  # what the reader repaired or left out, and doubts about language or turns
+    layout: str = "none"  # how its speaker turns were found
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    """What the import found in one document: its turns and speakers, and what the user should check.
+
+    ``speaker_share`` is the share of the text inside turns with a speaker; ``top_speaker_share`` the share of that
+    text held by the most present speaker.
+    """
+
+    name: str
+    doc_type: str
+    language: str
+    chars: int
+    turns: int
+    speakers: int
+    speaker_share: float
+    top_speaker: str | None
+    top_speaker_share: float
+    layout: str
+    segments: int | None = None  # segments made on import (None when the project is not segmented yet)
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        from dataclasses import asdict
+
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -65,7 +94,7 @@ class Document:
     id: int
     name: str
     text: str
-    sha256: str
+    sha256: str  # the identity hash: of the text, or of file, row and text for a survey row
     doc_type: str
     language: str
     date: str | None
@@ -95,12 +124,14 @@ class ImportFailure:
 
 @dataclass
 class ImportReport:
-    """What an import did: documents added, duplicates skipped, files that failed."""
+    """What an import did: documents added (with a report on each), duplicates skipped, files that failed, and
+    every warning (the per-document ones included)."""
 
     added: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (new file, existing document)
     failures: list[ImportFailure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    documents: list[DocumentReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -115,9 +115,11 @@ def load_pipeline(language: str, model: str) -> Language:
     >>> load_pipeline("en", "auto").pipe_names
     ['sentencizer', 'qualcoder_lower_lookup_lemmatizer']
     """
-    if language not in ("fr", "en"):
+    if language not in ("fr", "en") and model == "auto":
         raise UnsupportedLanguage(f"no pipeline for language {language!r}", place="documents",
-                                  fix="Set the document language to fr or en in metadata.csv.")
+                                  fix=f"Set the document language to fr or en in metadata.csv, or name a model for "
+                                      f"it under [nlp] in qualcoder.toml ({language} = \"blank\" or a spaCy "
+                                      f"package).")
     if model == "auto":
         if language == "en":
             return _load_package("en_core_web_sm", "en") if spacy.util.is_package("en_core_web_sm") else _blank_english()

@@ -13,13 +13,22 @@ from qualcoder.coding import COUNTED_STATUSES, codebook_edits, edits, manual
 from qualcoder.coding.codebooks import CodebookChange, active_codebook, load_into, require_code
 from qualcoder.config import CONFIG_NAME, ProjectConfig, read_config, write_config
 from qualcoder.errors import NotSegmented, ProjectExists, QualcoderError
-from qualcoder.ingest.metadata import DocumentMeta, SpeakerInfo, load_metadata, load_speakers, match_metadata
-from qualcoder.ingest.structure import default_role, same_person
-from qualcoder.models import Document, ImportFailure, ImportReport
+from qualcoder.ingest.metadata import (
+    DocumentMeta,
+    SpeakerInfo,
+    load_metadata,
+    load_speakers,
+    match_metadata,
+    speaker_applies,
+)
+from qualcoder.ingest.report import document_report
+from qualcoder.ingest.speakers import SpeakerLayout
+from qualcoder.ingest.structure import default_role, parse_structure, same_person
+from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument
 from qualcoder.nlp import load_pipeline, parse_documents, pipeline_key
 from qualcoder.segment import parse_blocks_of, parse_method, segment_document
 from qualcoder.store.database import make_engine, upgrade
-from qualcoder.store.repository import Repository, Revision
+from qualcoder.store.repository import DocumentConflict, Repository, Revision
 from qualcoder.study import documents as study_documents
 from qualcoder.study import speakers as study_speakers
 from qualcoder.study.speakers import apply_groups
@@ -169,26 +178,36 @@ class Project:
         speakers: str | Path | None = None,
         language: str | None = None,
         progress: Progress | None = None,
+        speakers_layout: str | None = None,
     ) -> ImportReport:
         """Import files and folders; each file in its own transaction. Failures are reported, not raised.
 
         A folder's own ``metadata.csv`` and ``speakers.csv`` are used when ``meta``/``speakers`` are not given.
-        Errors in those CSV files stop the import before anything is written.
+        Errors in those CSV files stop the import before anything is written. ``speakers_layout`` (default: the
+        project's ``[import] speakers_layout``, else ``auto``) says how speaker labels are written: a preset
+        (``colon``, ``line``, ``parliament``, ...) or ``regex:PATTERN`` with a ``speaker`` group. When the project
+        is already segmented, new documents are parsed and segmented with its current method.
+
+        ``report.documents`` says, per document, how many turns and speakers were found and what to check.
         """
         report = ImportReport()
+        layout = SpeakerLayout.parse(speakers_layout or self.config.speakers_layout)
+        explicit_layout = layout if (speakers_layout or self.config.speakers_layout) not in (None, "auto") else None
         meta_tables = self._metadata_tables(paths, meta)
         speaker_infos = self._speaker_infos(paths, speakers)
         if speaker_infos:
             self.repo.upsert_speakers(speaker_infos)
         known = self.repo.speakers()
         files = ingest.collect_files(paths)
+        stored: list[tuple[int, ParsedDocument]] = []
         for done, (file, root) in enumerate(files, start=1):
             name = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.name
             try:
                 document_meta = _find_meta(meta_tables, file)
-                labels = [s for s in known if _speaker_applies(s.file, name)]
-                parsed = ingest.parse_file(file, name, document_meta, labels, language)
-                self._store(parsed, report)
+                labels = [s for s in known if speaker_applies(s.file, name)]
+                parsed = ingest.parse_file(file, name, document_meta, labels, language, explicit_layout,
+                                           self.config.models)
+                stored.extend(self._store(parsed, report))
             except QualcoderError as error:
                 report.failures.append(ImportFailure(str(file), error.code, str(error)))
             except Exception as error:  # an unforeseen reader failure must not stop the batch
@@ -196,24 +215,122 @@ class Project:
                 report.failures.append(ImportFailure(str(file), "Q100", message))
             if progress:
                 progress("import", done, len(files))
+        segments = self._segment_new([doc_id for doc_id, _ in stored], report, progress)
+        for doc_id, document in stored:
+            summary = document_report(document, segments.get(doc_id) if segments is not None else None)
+            report.documents.append(summary)
+            report.warnings.extend(f"{document.name}: {warning}" for warning in summary.warnings)
         return report
 
-    def _store(self, parsed, report: ImportReport) -> None:
-        fresh = []
-        for document in parsed:
-            existing = self.repo.duplicate_of(document.sha256)
-            if existing:
-                report.duplicates.append((document.name, existing))
+    def _store(self, parsed: list[ParsedDocument], report: ImportReport) -> list[tuple[int, ParsedDocument]]:
+        """Store one file's documents in one transaction; a document stored meanwhile by another import (the same
+        text, or the same name) is found again and reported as a duplicate or renamed, never an error."""
+        for attempt in range(3):
+            duplicates, warnings, fresh, identities = [], [], [], set()
+            for document in parsed:
+                existing = self.repo.duplicate_of(document.sha256)
+                if existing or document.sha256 in identities:
+                    duplicates.append((document.name, existing or document.name.split("#", 1)[0]))
+                    continue
+                identities.add(document.sha256)
+                names = {d.name for d in fresh}
+                if self.repo.name_taken(document.name) or document.name in names:
+                    new_name = _free_name(document.name, lambda n, names=names: self.repo.name_taken(n) or n in names)
+                    warnings.append(f"{document.name} differs from the document of that name already in the "
+                                    f"project; imported as {new_name}")
+                    document = _renamed(document, new_name)
+                fresh.append(document)
+            try:
+                ids = self.repo.add_documents(fresh) if fresh else []
+            except DocumentConflict:
+                if attempt == 2:
+                    raise
                 continue
-            if self.repo.name_taken(document.name):
-                new_name = _free_name(document.name, self.repo.name_taken)
-                report.warnings.append(f"{document.name} differs from the document of that name already in the "
-                                       f"project; imported as {new_name}")
-                document = _renamed(document, new_name)
-            fresh.append(document)
-        if fresh:
-            self.repo.add_documents(fresh)
+            report.duplicates.extend(duplicates)
+            report.warnings.extend(warnings)
             report.added.extend(d.name for d in fresh)
+            return list(zip(ids, fresh))
+        return []
+
+    def _segment_new(self, doc_ids: list[int], report: ImportReport, progress: Progress | None
+                     ) -> dict[int, int] | None:
+        """Parse and segment documents added after the project was segmented, with its current method. None when
+        the project has no segmentation yet; a document that cannot be parsed is reported and left unsegmented."""
+        method = self.repo.segmentation()
+        if method is None or not doc_ids:
+            return None
+        counts = {doc_id: 0 for doc_id in doc_ids}
+        try:
+            counts.update(self._segment_documents(doc_ids, method, progress))
+        except QualcoderError as error:
+            report.warnings.append(f"the new documents were not segmented ({error}); they are left out of every "
+                                   f"analysis until you run `qualcoder segment --by {method}`")
+            return {}
+        return counts
+
+    def _segment_documents(self, doc_ids: list[int], method: str, progress: Progress | None = None,
+                           n_process: int = 1) -> dict[int, int]:
+        """Parse what needs it and (re)build these documents' segments inside the current segmentation."""
+        texts = {doc_id: value for doc_id, value in self.repo.texts().items() if doc_id in set(doc_ids)}
+        turns = self.repo.turns()
+        self.ensure_parses(texts, turns, n_process=n_process, progress=progress)
+        parses = self.repo.parses(doc_ids)
+        rows, counts = [], {}
+        for doc_id in sorted(texts):
+            spans = segment_document(texts[doc_id][1], turns.get(doc_id, []), parses.get(doc_id), parse_method(method))
+            counts[doc_id] = len(spans)
+            rows.extend({"document_id": doc_id, "position": position, "start": span.start, "end": span.end,
+                         "speaker": span.speaker, "section": span.section, "turn": span.turn}
+                        for position, span in enumerate(spans))
+        self.repo.add_segments(doc_ids, rows)
+        return counts
+
+    def redetect_turns(self, documents: Sequence[int | str] | None = None, speakers_layout: str | None = None,
+                       progress: Progress | None = None) -> list[DocumentReport]:
+        """Find the speaker turns again in imported documents (all when ``documents`` is None), with a layout
+        (``speakers_layout``; default: the project's, else ``auto``) and the current speakers.csv entries.
+
+        The text does not change, so codings keep their offsets; the documents are re-parsed and re-segmented
+        with the project's current segmentation method.
+
+        >>> # p.redetect_turns(["debat.txt"], speakers_layout="line")[0].turns
+        """
+        layout = SpeakerLayout.parse(speakers_layout or self.config.speakers_layout)
+        frame = self.repo.documents_frame(with_text=False)
+        chosen = [self.document(key).id for key in documents] if documents else [int(i) for i in frame["doc_id"]]
+        sections = self.repo.sections()
+        known = self.repo.speakers()
+        reports, changed = [], []
+        for done, doc_id in enumerate(chosen, start=1):
+            document = self.document(doc_id)
+            labels = frozenset(s.label for s in known if speaker_applies(s.file, document.name))
+            headings = tuple(_heading_span(document.text, section.start) for section in sections.get(doc_id, []))
+            survey_default = document.format in ("csv", "xlsx") and layout.preset == "auto"
+            structure = parse_structure(document.text, minutes=document.doc_type == "minutes", known_speakers=labels,
+                                        heading_spans=headings, layout=SpeakerLayout("none") if survey_default
+                                        else layout, markdown=document.format == "md")
+            speakers = {t.speaker for t in structure.turns if t.speaker}
+            doc_type = "interview" if document.doc_type == "document" and len(speakers) >= 2 else None
+            self.repo.replace_turns(doc_id, structure.turns, doc_type)
+            changed.append(doc_id)
+            parsed = ParsedDocument(document.name, document.text, document.format, "", document.sha256,
+                                    doc_type or document.doc_type, document.language, document.date,
+                                    document.attributes, tuple(structure.sections), tuple(structure.turns),
+                                    layout=structure.layout)
+            reports.append(parsed)
+            if progress:
+                progress("turns", done, len(chosen))
+        method = self.repo.segmentation()
+        counts = self._segment_documents(changed, method, progress) if method and changed else {}
+        return [document_report(p, counts.get(doc_id) if method else None) for p, doc_id in zip(reports, changed)]
+
+    def remove_document(self, key: int | str) -> dict[str, int]:
+        """Remove a document and everything anchored to it (codings, memos on it or its codings, topic
+        assignments, turns, segments, parse), in one transaction; returns how many of each were removed.
+
+        >>> # p.remove_document("survey.csv#12")["codings"]
+        """
+        return self.repo.remove_document(self.document(key).id)
 
     def _metadata_tables(self, paths, meta) -> list[tuple[Path, dict[str, DocumentMeta]]]:
         if meta:
@@ -357,7 +474,11 @@ class Project:
         docs = apply_groups(self.repo.documents_frame(with_text=False), self.repo.value_groups()).rename(
             columns={"name": "doc"})[["doc_id", "doc", "type", "date", "language"]]
         frame = segments.merge(docs, on="doc_id", how="left")
-        frame = frame.merge(self.repo.sections_frame(), on=["doc_id", "section_index"], how="left")
+        sections = self.repo.sections_frame()
+        # one dtype on both sides: a project whose segments carry no section reads them as object (None)
+        frame["section_index"] = frame["section_index"].astype("Int64")
+        sections["section_index"] = sections["section_index"].astype("Int64")
+        frame = frame.merge(sections, on=["doc_id", "section_index"], how="left")
         pairs = frame[["doc_id", "speaker"]].dropna().drop_duplicates()
         frame = frame.merge(self._resolve_speakers(pairs), on=["doc_id", "speaker"],
                             how="left")
@@ -749,8 +870,9 @@ class Project:
                  "created_at", "text"]
         return frame[order]
 
-    def status(self) -> dict[str, pd.DataFrame | dict]:
-        """Counts for ``qualcoder status``: documents by type and language, speakers by profession."""
+    def status(self) -> dict[str, pd.DataFrame | dict | list]:
+        """Counts for ``qualcoder status``: documents by type and language, speakers by profession, and the names
+        of documents left without segments while the project is segmented (``unsegmented``)."""
         documents = self.documents_df()
         by_type = (documents.groupby(["type", "language"]).agg(documents=("doc_id", "size"),
                                                                 words=("n_words", "sum")).reset_index()
@@ -762,7 +884,8 @@ class Project:
                          if len(speakers) else pd.DataFrame(columns=["profession", "speakers", "turns"]))
         totals = {**self.repo.counts(), "words": int(documents["n_words"].sum()) if len(documents) else 0,
                   "segmentation": self.repo.segmentation()}
-        return {"totals": totals, "documents": by_type, "professions": by_profession}
+        return {"totals": totals, "documents": by_type, "professions": by_profession,
+                "unsegmented": self.repo.unsegmented_documents()}
 
 
 def _find_meta(tables: list[tuple[Path, dict[str, DocumentMeta]]], file: Path) -> DocumentMeta | None:
@@ -774,11 +897,9 @@ def _find_meta(tables: list[tuple[Path, dict[str, DocumentMeta]]], file: Path) -
     return None
 
 
-def _speaker_applies(scope: str | None, doc_name: str) -> bool:
-    if not scope:
-        return True
-    base = doc_name.split("#", 1)[0]
-    return scope in (doc_name, base) or base.endswith("/" + scope)
+def _heading_span(text: str, section_start: int) -> tuple[int, int]:
+    """The heading line that opens a section (a section starts where its heading line ends)."""
+    return text.rfind("\n", 0, section_start) + 1, section_start
 
 
 class _SpeakerDirectory:
@@ -796,7 +917,7 @@ class _SpeakerDirectory:
 
     def find(self, label: str, doc_name: str) -> SpeakerInfo | None:
         for info in self.scoped.get(label, ()):
-            if _speaker_applies(info.file, doc_name):
+            if speaker_applies(info.file, doc_name):
                 return info
         return self.general.get(label)
 

@@ -27,7 +27,7 @@ CASES = {
     "scan.pdf": (None, "Q105"),
     "broken.pdf": (b"%PDF-1.4\n1 0 obj garbage", "Q104"),
     "bad.vtt": (b"NOT A WEBVTT FILE\n\n00:01 --> nope\n", "Q107"),
-    "bad.srt": (b"1\n00:00:01,000 --> \nbroken\n\nxx\n", "Q107"),
+    "bad.srt": (b"1\n00:00:xx,000 --> \nbroken\n\nxx\n", "Q107"),  # no cue has a readable start
     "xxe.docx": (None, "Q109"),
     "traversal.docx": (None, "Q108"),
     "missing-part.docx": (None, "Q104"),

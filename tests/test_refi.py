@@ -328,3 +328,45 @@ def test_a_refused_qdpx_leaves_no_project_behind(tmp_path):
     (existing / "mine.txt").write_text("keep me")
     assert runner.invoke(app, ["import-qdpx", str(fake), "-p", str(existing)]).exit_code == 2
     assert sorted(p.name for p in existing.iterdir()) == ["mine.txt"]
+
+
+# --- issue 14: names from plainTextPath, every user, GUIDs kept, empty sources ------------------------
+def _qualcoder_like_qde() -> bytes:
+    """QualCoder writes a TextSource's file name in plainTextPath and may leave ``name`` out; NVivo writes empty
+    sources; a user may have coded nothing."""
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS}" name="QC study" origin="QualCoder 3.5">
+ <Users><User guid="{U_NVIVO}" name="Alice Martin"/>
+  <User guid="{{BBBBBBBB-0000-0000-0000-000000000001}}" name="Bob Reader"/></Users>
+ <CodeBook><Codes><Code guid="{C_OTHER}" name="Formation" isCodable="true"/></Codes></CodeBook>
+ <Sources>
+  <TextSource guid="{S_TEXT}" plainTextPath="internal://entretien-aubert.txt">
+   <PlainTextSelection guid="{{AAAAAAAA-0000-0000-0000-000000000001}}" startPosition="0" endPosition="3">
+    <Coding guid="{{AAAAAAAA-0000-0000-0000-000000000002}}" creatingUser="{U_NVIVO}">
+     <CodeRef targetGUID="{C_OTHER}"/></Coding>
+   </PlainTextSelection>
+  </TextSource>
+  <TextSource guid="{{CCCCCCCC-0000-0000-0000-000000000001}}" name="vide-1"><PlainTextContent></PlainTextContent>
+  </TextSource>
+  <TextSource guid="{{CCCCCCCC-0000-0000-0000-000000000002}}" name="vide-2"><PlainTextContent>
+</PlainTextContent></TextSource>
+ </Sources>
+</Project>""".encode()
+
+
+def test_qualcoder_and_nvivo_quirks_and_guids_kept_on_export(sqlite_project, tmp_path):
+    qdpx = _zip(tmp_path / "qc.qdpx", {"project.qde": _qualcoder_like_qde(),
+                                       "Sources/entretien-aubert.txt": b"Oui, je coordonne."})
+    summary = refi.import_qdpx(qdpx, sqlite_project)
+    assert summary.documents == ["entretien-aubert.txt"]
+    assert sum("is empty" in s for s in summary.skipped) == 2
+    assert summary.users == ["Alice Martin", "Bob Reader"]
+    from qualcoder.refi.export import build_project_xml
+
+    xml, sources = build_project_xml(sqlite_project)
+    text = xml.decode()
+    assert f'guid="{_guid(S_TEXT)}"' in text and f'targetGUID="{_guid(C_OTHER)}"' in text
+    assert f'guid="{_guid(U_NVIVO)}"' in text and 'name="Bob Reader"' in text
+    assert 'guid="aaaaaaaa-0000-0000-0000-000000000001"' in text  # the selection keeps its GUID
+    assert sources[0][0] == f"{_guid(S_TEXT)}.txt" and f"internal://{_guid(S_TEXT)}.txt" in text
+    refi.validate(refi.export_qdpx(sqlite_project, tmp_path / "again.qdpx"), kind="project")

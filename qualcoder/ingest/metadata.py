@@ -140,6 +140,23 @@ def load_speakers(path: Path | str) -> list[SpeakerInfo]:
     return speakers
 
 
+def speaker_applies(scope: str | None, doc_name: str) -> bool:
+    """Whether a speakers.csv row scoped to ``scope`` applies to a document: unscoped rows apply everywhere; a
+    scope names the file as imported (``ent1.txt``), its path under the imported folder (``site-a/ent1.txt``), or a
+    document inside it (a survey row ``survey.csv#12``).
+
+    >>> speaker_applies("ent1.txt", "interviews/ent1.txt"), speaker_applies("ent1.txt", "interviews/ent10.txt")
+    (True, False)
+    >>> speaker_applies(None, "any.txt"), speaker_applies("survey.csv", "survey.csv#12")
+    (True, True)
+    """
+    if not scope:
+        return True
+    scope = scope.replace("\\", "/").strip("/")
+    base = doc_name.split("#", 1)[0]
+    return scope in (doc_name, base) or base.endswith("/" + scope)
+
+
 def match_metadata(table: dict[str, DocumentMeta], relative: str) -> DocumentMeta | None:
     """Metadata for a file, by its path relative to the CSV's folder, else by its bare name if unique."""
     if relative in table:

@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import io
+import posixpath
+import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from qualcoder.errors import CorruptFile, EmptyFile, NoTextLayer
 from qualcoder.ingest.raw import RawText, join_blocks
 from qualcoder.ingest.safety import check_xml_parts, open_zip
 
 _HEADING_STYLES = ("heading", "titre", "title", "überschrift")
+# the XML parts odfpy parses: the manifest, then these four for the document and each embedded object
+_ODT_PARTS = re.compile(r"^(?:META-INF/manifest\.xml|(?:Object [^/]+/)?(?:settings|meta|content|styles)\.xml)$")
+
+
+def _docx_parts(archive, path: Path):
+    """The parts python-docx loads: the relationship files and every part they point to (it follows them from
+    the package root); parts nothing points to are never read."""
+    from qualcoder.ingest.safety import check_xml
+
+    targets = {"[Content_Types].xml", "word/document.xml"}
+    for name in archive.namelist():
+        if not name.endswith(".rels"):
+            continue
+        check_xml(archive.read(name), path, name)
+        root = ElementTree.fromstring(archive.read(name))
+        folder = posixpath.dirname(posixpath.dirname(name))  # word/_rels/document.xml.rels -> word
+        for rel in root:
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            targets.add(target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, target)))
+    return lambda name: name.endswith(".rels") or name in targets
 
 
 def read_docx(path: Path, data: bytes) -> list[RawText]:
@@ -21,7 +47,7 @@ def read_docx(path: Path, data: bytes) -> list[RawText]:
     if "word/document.xml" not in archive.namelist():
         raise CorruptFile("is not a valid .docx (no word/document.xml)", place=path,
                           fix="Re-save it from your word processor as .docx, or export it as .txt.")
-    check_xml_parts(archive, path)
+    check_xml_parts(archive, path, read=_docx_parts(archive, path))
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
@@ -52,7 +78,7 @@ def read_odt(path: Path, data: bytes) -> list[RawText]:
     if "content.xml" not in archive.namelist():
         raise CorruptFile("is not a valid .odt (no content.xml)", place=path,
                           fix="Re-save it from LibreOffice as .odt, or export it as .txt.")
-    check_xml_parts(archive, path)
+    check_xml_parts(archive, path, read=_ODT_PARTS.match)
     try:
         document = load(io.BytesIO(data))
     except Exception as exc:

@@ -56,10 +56,14 @@ def open_zip(data: bytes, path: Path, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def check_xml_parts(archive: zipfile.ZipFile, path: Path) -> None:
-    """Refuse any XML part that declares a DTD or entities (XXE, billion laughs)."""
+def check_xml_parts(archive: zipfile.ZipFile, path: Path, read=None) -> None:
+    """Refuse any XML part that declares a DTD or entities (XXE, billion laughs), or is malformed.
+
+    ``read(name)`` says which parts the reader will parse: the others are never parsed, so they are not checked
+    (LibreOffice writes empty, unused ``Configurations2/…`` parts in every .odt).
+    """
     for member in archive.infolist():
-        if not member.filename.endswith((".xml", ".rels")):
+        if not member.filename.endswith((".xml", ".rels")) or (read is not None and not read(member.filename)):
             continue
         if member.file_size > MAX_XML_PART_BYTES:
             raise FileTooLarge(f"the XML part {member.filename!r} inflates to {member.file_size / 1e6:.0f} MB, above "

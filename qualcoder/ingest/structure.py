@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from qualcoder.ingest.dates import parse_date
+from qualcoder.ingest.speakers import TITLES, SpeakerLayout, detect_labels, same_person
+from qualcoder.ingest.speakers import fold as _fold
 from qualcoder.models import Section, Turn
+
+__all__ = ["TITLES", "Structure", "default_role", "parse_attendees", "parse_structure", "same_person"]
 
 CASE_HEADING = re.compile(r"^(?:cas|case)\s*(?:n\s*[°o]\.?\s*|no\.?\s*|#\s*)?\d+\b\s*(?:[:.–—-].*)?$", re.I)
 ITEM_HEADING = re.compile(r"^(?:point|item|sujet|topic)\s*(?:n\s*[°o]\.?\s*|no\.?\s*|#\s*)?\d+\b\s*(?:[:.–—-].*)?$", re.I)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+_SPEECH_LEAD = re.compile(r"^\s*(?:[.:]\s+)?")  # published debates: "le président\n\n. La séance est ouverte."
 LONE_HEADINGS = {"questions diverses", "divers", "any other business", "aob", "decisions", "décisions",
                  "actions", "relevé de décisions", "action points"}
 
@@ -32,21 +36,8 @@ HEADER_KEYS = {
     "presidente": "chair", "ordre du jour": "agenda", "agenda": "agenda", "objet": "subject",
 }
 
-_TIMESTAMP = r"\[?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\]?"
-TIMESTAMPED = re.compile(rf"^{_TIMESTAMP}\s+(?:(?P<label>[^\W\d_][^:\n]{{0,39}}?)\s?:(?:\s+|$))?")
-BRACKETED = re.compile(r"^\[(?P<label>[^\[\]\n\d][^\[\]\n]{0,39})\]\s*:?(?:\s+|$)")
-VOICE_TAG = re.compile(r"^<v(?:\.[\w.-]+)?\s+(?P<label>[^>\n]{1,40})>\s*")
-COLON_LABEL = re.compile(r"^(?P<label>[^\W\d_][\w.'’ -]{0,39}?)\s?:(?:\s+|$)")
-
-STANDARD_LABELS = {
-    "q", "r", "i", "p", "e", "enq", "enq.", "enquêteur", "enquêtrice", "enqueteur", "enquetrice", "interviewer",
-    "intervieweur", "intervieweuse", "int", "int.", "participant", "participante", "répondant", "répondante",
-    "interviewé", "interviewée", "interviewee", "respondent", "chercheur", "chercheuse", "moderator",
-}
 INTERVIEWER_LABELS = {"q", "i", "enq", "enq.", "enquêteur", "enquêtrice", "enqueteur", "enquetrice", "interviewer",
                       "intervieweur", "intervieweuse", "int", "int.", "chercheur", "chercheuse", "moderator"}
-ANNOTATIONS = {"rires", "rire", "laughs", "laughter", "inaudible", "pause", "silence", "crosstalk", "coupure",
-               "interruption", "sic", "incompréhensible", "inaudible]", "hésitation", "soupir", "sighs", "music"}
 
 
 @dataclass
@@ -56,6 +47,7 @@ class Structure:
     sections: list[Section] = field(default_factory=list)
     turns: list[Turn] = field(default_factory=list)
     is_minutes: bool = False
+    layout: str = "none"  # how the speaker labels were written: colon, line, parliament, ..., or "given" by the format
 
 
 @dataclass(frozen=True)
@@ -80,10 +72,16 @@ def parse_structure(
     minutes: bool | None = None,
     known_speakers: frozenset[str] = frozenset(),
     heading_spans: tuple[tuple[int, int], ...] = (),
+    layout: SpeakerLayout = SpeakerLayout(),
+    markdown: bool = True,
+    given_turns: tuple[tuple[int, int, str | None, str | None], ...] | None = None,
 ) -> Structure:
     """Find the header, sections and turns of a transcript or minutes.
 
-    ``minutes=None`` decides from the text (a header with Date/Présents, or case headings).
+    ``minutes=None`` decides from the text (a header with Date/Présents, or case headings). ``layout`` says how
+    speaker labels are written (``auto`` finds out); ``markdown=False`` leaves ``# text`` lines alone (they are
+    headings in .md files only). ``given_turns`` are the turns a structured format states (TEI, JSON, captions):
+    they are kept as they are, and only the sections are found.
 
     >>> s = parse_structure("Enq. : Vous coordonnez depuis quand ?\\n\\nMme A. : Depuis 2003.")
     >>> [(t.speaker, s_text) for t in s.turns for s_text in ["x"]][0][0]
@@ -91,15 +89,31 @@ def parse_structure(
     """
     lines = _lines(text)
     heading_starts = {start for start, _ in heading_spans}
-    is_heading = [_is_heading(line.text, line.start in heading_starts) for line in lines]
+    is_heading = [_is_heading(line.text, line.start in heading_starts, markdown) for line in lines]
+    if given_turns is not None:
+        return _with_given_turns(text, lines, is_heading, given_turns)
     header, header_end_line = _header(lines, is_heading)
     if minutes is None:
         minutes = len(header) >= 2 or any(CASE_HEADING.match(line.text.strip()) for line in lines)
     attendees = [person["name"] for person in header.get("attendees", [])]
-    labels = _labels(lines, is_heading, header_end_line, known_speakers, attendees)
+    skip = [is_heading[i] or i < header_end_line for i in range(len(lines))]
+    labels = detect_labels([line.text for line in lines], skip, known_speakers, attendees, layout)
     structure = Structure(header=header, is_minutes=minutes)
+    kinds = Counter(label.kind for label in labels.values())
+    structure.layout = "+".join(kind for kind, _ in kinds.most_common()) or "none"
     structure.header_end = lines[header_end_line - 1].end if header_end_line else 0
     _build(structure, lines, is_heading, labels, header_end_line, text, minutes)
+    return structure
+
+
+def _with_given_turns(text, lines, is_heading, given) -> Structure:
+    structure = Structure(is_minutes=False, layout="given")
+    _build(structure, lines, [False] * len(lines) if not any(is_heading) else is_heading, {}, 0, text, True)
+    structure.turns = []
+    for start, end, speaker, timestamp in given:
+        section = next((i for i in range(len(structure.sections) - 1, -1, -1)
+                        if structure.sections[i].start <= start), None)
+        structure.turns.append(Turn(start, end, speaker, section, timestamp))
     return structure
 
 
@@ -111,20 +125,15 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
-def _is_heading(line: str, hinted: bool) -> bool:
+def _is_heading(line: str, hinted: bool, markdown: bool = True) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if hinted or MARKDOWN_HEADING.match(stripped):
+    if hinted or (markdown and MARKDOWN_HEADING.match(stripped)):
         return True
     if len(stripped) > 120:
         return False
     return bool(CASE_HEADING.match(stripped) or ITEM_HEADING.match(stripped)) or stripped.lower() in LONE_HEADINGS
-
-
-def _fold(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _header_field(line: str) -> tuple[str, str] | None:
@@ -182,61 +191,6 @@ def parse_attendees(value: str) -> list[dict[str, str]]:
     return parsed
 
 
-def _candidate(line: str) -> tuple[str | None, str | None, int, str] | None:
-    """``(label, timestamp, content offset, kind)`` when the line opens with a speaker marker."""
-    for kind, pattern in (("timestamp", TIMESTAMPED), ("voice", VOICE_TAG), ("bracket", BRACKETED),
-                          ("colon", COLON_LABEL)):
-        match = pattern.match(line)
-        if not match:
-            continue
-        label = match.groupdict().get("label")
-        label = label.strip() if label else None
-        timestamp = match.groupdict().get("ts")
-        if kind != "timestamp" and (not label or _fold(label) in HEADER_KEYS):
-            continue
-        if label and (len(label.split()) > 5 or "," in label):
-            if kind == "timestamp":
-                return None, timestamp, match.start("label"), kind
-            continue
-        return label, timestamp, match.end(), kind
-    return None
-
-
-def _labels(lines, is_heading, header_end_line, known, attendees) -> dict[int, tuple[str | None, str | None, int]]:
-    """Line index -> (speaker, timestamp, content start) for lines that open a turn."""
-    known_folded = {_fold(k) for k in known}
-    candidates = {}
-    for index in range(header_end_line, len(lines)):
-        if is_heading[index] or not lines[index].text.strip():
-            continue
-        found = _candidate(lines[index].text)
-        if found:
-            candidates[index] = found
-    counts = Counter(_fold(label) for label, _, _, _ in candidates.values() if label)
-    standard = {_fold(s) for s in STANDARD_LABELS}
-    established = any(
-        label and (counts[_fold(label)] >= 2 or _fold(label) in standard or _fold(label) in known_folded)
-        for label, _, _, _ in candidates.values()
-    )
-    accepted = {}
-    for index, (label, timestamp, offset, kind) in candidates.items():
-        folded = _fold(label) if label else ""
-        if label and folded.strip("[]") in ANNOTATIONS:
-            continue
-        ok = (
-            kind in ("timestamp", "voice")
-            or folded in known_folded
-            or (label and any(same_person(label, name) for name in attendees))
-            or folded in standard
-            or counts[folded] >= 2
-            or (kind == "colon" and label.isupper() and len(label) >= 2)
-            or (established and _name_like(label))
-        )
-        if ok:
-            accepted[index] = (label, timestamp, offset)
-    return accepted
-
-
 def _build(structure, lines, is_heading, labels, header_end_line, text, minutes) -> None:
     section: int | None = None
     current: _Open | None = None
@@ -245,7 +199,7 @@ def _build(structure, lines, is_heading, labels, header_end_line, text, minutes)
         nonlocal current
         if current is not None and current.end > current.start:
             body = text[current.start : current.end]
-            lead = len(body) - len(body.lstrip())
+            lead = len(body) - len(_SPEECH_LEAD.sub("", body, count=1))
             start, end = current.start + lead, current.start + len(body.rstrip())
             if end > start:
                 structure.turns.append(Turn(start, end, current.speaker, current.section, current.timestamp))
@@ -266,10 +220,11 @@ def _build(structure, lines, is_heading, labels, header_end_line, text, minutes)
             continue
         if index in labels:
             close()
-            speaker, timestamp, offset = labels[index]
+            label = labels[index]
+            speaker = label.speaker
             if speaker is None and current is None and not minutes and structure.turns:
                 speaker = structure.turns[-1].speaker  # a bare timestamp continues the speaker
-            current = _Open(line.start + offset, line.end, speaker, section, timestamp)
+            current = _Open(line.start + label.offset, line.end, speaker, section, label.timestamp)
             continue
         if current is None:
             current = _Open(line.start, line.end, None, section, None)
@@ -291,37 +246,6 @@ def _heading_kind(title: str) -> str:
     if ITEM_HEADING.match(title):
         return "item"
     return "heading"
-
-
-TITLES = {"dr", "dr.", "pr", "pr.", "m", "m.", "mme", "mme.", "mlle", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
-          "miss", "prof", "prof.", "docteur", "professeur", "madame", "monsieur"}
-
-
-NOT_NAMES = {"note", "notes", "remarque", "remarques", "conclusion", "decision", "decisions", "objectif", "resume",
-             "summary", "action", "actions", "question", "questions", "proposition", "rappel", "attention", "nb",
-             "ps", "source", "contexte", "context", "outcome", "plan", "suivi", "follow-up", "conclusions",
-             "important", "exemple", "example", "total", "bilan", "synthese", "motif", "diagnostic", "traitement"}
-
-
-def _name_like(label: str | None) -> bool:
-    """``Paul``, ``Dr Morel``, ``Sophie Lambert``: capitalised words, not a common heading word."""
-    if not label or _fold(label) in NOT_NAMES:
-        return False
-    words = label.split()
-    return len(words) <= 4 and all(w[0].isupper() or _fold(w) in TITLES for w in words)
-
-
-def same_person(label: str, name: str) -> bool:
-    """Whether a turn label names an attendee: ``Dr Morel`` is ``Dr Bernard Morel``.
-
-    >>> same_person("Dr Morel", "Dr Bernard Morel"), same_person("Sophie", "Sophie Lambert")
-    (True, True)
-    >>> same_person("Q", "Quentin")
-    False
-    """
-    label_words = [w for w in re.split(r"[\s.]+", _fold(label)) if w and w not in TITLES]
-    name_words = {w for w in re.split(r"[\s.]+", _fold(name)) if w and w not in TITLES}
-    return bool(label_words) and all(w in name_words and len(w) > 1 for w in label_words)
 
 
 @functools.cache

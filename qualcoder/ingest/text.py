@@ -45,9 +45,9 @@ def decode(data: bytes, path: Path | str) -> str:
 def _decode_bytes(data: bytes, path: Path | str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="strict")
+            return _strict(data, encoding, path)
     if _looks_utf16(data):
-        return data.decode("utf-16-le" if data[1] == 0 else "utf-16-be")
+        return _strict(data, "utf-16-le" if data[1] == 0 else "utf-16-be", path)
     if b"\x00" in data:
         raise _binary(path)
     try:
@@ -61,6 +61,17 @@ def _decode_bytes(data: bytes, path: Path | str) -> str:
     if _control_ratio(text) > 0.01:
         raise _binary(path)
     return text
+
+
+def _strict(data: bytes, encoding: str, path: Path | str) -> str:
+    try:
+        return data.decode(encoding, errors="strict")
+    except UnicodeDecodeError as exc:
+        cause = ("the file ends in the middle of a character (an odd number of bytes: truncated?)"
+                 if exc.reason == "truncated data" else f"byte {exc.start} is not valid {encoding.upper()}")
+        raise UndecodableText(f"the text looks like {encoding.upper().replace('-SIG', '')} but cannot be decoded: "
+                              f"{cause}", place=path,
+                              fix="Save it again from its application as UTF-8 (or re-copy the file whole).") from exc
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -97,7 +97,11 @@ def build_project_xml(project, *, coders: Iterable[str] | None = None, include_s
     codings = _codings(project, coders, include_suggestions)
     memos = project.memos_df()
 
+    kept = project.repo.refi_guids()
     users = _users(space, codings)
+    for (kind, name), _ in sorted(kept.items()):
+        if kind == "user" and name not in users:  # a user of the original project who coded nothing
+            users[name] = (ids.guid(space, "user", name), None)
     owner = users[OWNER][0]
     root = Element("Project", {"xmlns": PROJECT_NS, "name": project.config.name,
                                "origin": f"qualcoder {__version__}", "creatingUserGUID": owner})
@@ -150,7 +154,40 @@ def build_project_xml(project, *, coders: Iterable[str] | None = None, include_s
             SubElement(SubElement(notes_element, "Note", attributes), "PlainTextContent").text = text
     if book is not None:
         SubElement(root, "Description").text = _project_description(project, book)
+    if kept:
+        sources = _keep_imported_guids(root, sources, _imported_guids(kept, space, book))
     return tostring(root, encoding="utf-8", xml_declaration=True), sources
+
+
+def _imported_guids(kept: dict[tuple[str, str], str], space, book: Codebook | None) -> dict[str, str]:
+    """The GUID qualcoder would write → the GUID the object had in the .qdpx it came from."""
+    mapping = {}
+    for (kind, key), original in kept.items():
+        if kind == "code":
+            computed = refi_codes.code_guid(book.id, key) if book is not None else None
+        elif kind == "selection":
+            computed = ids.guid(space, "selection", *key.split("\x1f"))
+        else:
+            computed = ids.guid(space, kind, key)
+        if computed:
+            mapping[computed] = original
+    return mapping
+
+
+def _keep_imported_guids(root: Element, sources: list[tuple[str, str]], mapping: dict[str, str]
+                         ) -> list[tuple[str, str]]:
+    """Objects imported from a .qdpx keep their GUIDs, so the tool that wrote it recognises its codes, sources and
+    users; every reference to them follows (``targetGUID``, ``creatingUser``, source file names)."""
+    for element in root.iter():
+        for attribute, value in element.attrib.items():
+            if value in mapping:
+                element.set(attribute, mapping[value])
+            elif attribute == "plainTextPath" and value.startswith("internal://"):
+                stem = value[len("internal://"):].removesuffix(".txt")
+                if stem in mapping:
+                    element.set(attribute, f"internal://{mapping[stem]}.txt")
+    return [(f"{mapping.get(name.removesuffix('.txt'), name.removesuffix('.txt'))}.txt", text)
+            for name, text in sources]
 
 
 # codings ------------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from qualcoder.codebook import Codebook, parse_codebook
 from qualcoder.coding.codebooks import load_into
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import InvalidCodebook, NoCodebook
+from qualcoder.ingest import choose_language
 from qualcoder.ingest.dates import parse_date
-from qualcoder.ingest.language import detect_language
 from qualcoder.ingest.metadata import SpeakerInfo
 from qualcoder.ingest.structure import parse_structure
 from qualcoder.ingest.text import normalise
@@ -124,6 +124,7 @@ class _Importer:
         self.code_ids: dict[str, str] = {}
         self.variables: dict[str, str] = {}
         self.notes: dict[str, tuple[str, str]] = {}
+        self.guids: dict[tuple[str, str], str] = {}  # (kind, key) -> the GUID in the .qdpx, kept for re-export
 
     def run(self) -> ImportSummary:
         member = self.archive.find("project.qde") or next(
@@ -151,13 +152,18 @@ class _Importer:
             guid = ids.canonical(user.get("guid"))
             name = (user.get("name") or user.get("id") or f"user-{guid[:8]}").strip()
             self.users[guid] = name
+            if guid:
+                self.guids.setdefault(("user", name), guid)
             if user.get("id") == RULES_USER_ID:
                 self.rules_users.add(name)
         self.summary.users = sorted(set(self.users.values()))
 
     def _read_variables(self, root: Element) -> None:
         for variable in _children(root.find("Variables"), "Variable"):
-            self.variables[ids.canonical(variable.get("guid"))] = (variable.get("name") or "").strip()
+            guid, name = ids.canonical(variable.get("guid")), (variable.get("name") or "").strip()
+            self.variables[guid] = name
+            if guid and name:
+                self.guids.setdefault(("variable", name), guid)
 
     def _read_notes(self, root: Element) -> None:
         for note in _children(root.find("Notes"), "Note"):
@@ -237,6 +243,8 @@ class _Importer:
                 continue
             values = dict(self._values(case))
             refs = [ids.canonical(r.get("targetGUID")) for r in _children(case, "SourceRef")]
+            if case.get("guid"):
+                self.guids.setdefault(("case", name), ids.canonical(case.get("guid")))
             cases.append((name, values, refs))
         return cases
 
@@ -272,8 +280,14 @@ class _Importer:
             if read is None:
                 continue
             mapped, fmt, headings = read
+            label = _source_name(element)
+            if not mapped.text.strip():
+                self.summary.skipped.append(f"source {label!r} is empty (no text): not imported"
+                                            + (", nor its codings" if element.find("PlainTextSelection") is not None
+                                               else ""))
+                continue
             sha = hashlib.sha256(mapped.text.encode("utf-8")).hexdigest()
-            name = self._free_name(element.get("name") or guid, names)
+            name = self._free_name(label, names)
             if sha in by_sha or sha in existing:
                 source = by_sha.setdefault(sha, _Source(None, existing.get(sha), mapped.text))
                 self.summary.duplicates.append(f"{name}: same text as a document already imported or in the "
@@ -283,6 +297,7 @@ class _Importer:
                 parsed = self._parsed(element, name, mapped.text, fmt, headings, frozenset(speakers.get(guid, ())))
                 source = _Source(parsed, None, mapped.text)
                 by_sha[sha] = source
+                self.guids.setdefault(("document", name), guid)
             sources[guid] = source
             self._selections(element, name, mapped, source, book)
             for ref in _children(element, "NoteRef"):
@@ -292,10 +307,10 @@ class _Importer:
         return sources
 
     def _source_text(self, element: Element) -> tuple[OffsetMap, str, tuple] | None:
-        name = element.get("name") or element.get("guid")
-        inline = _text_child(element, "PlainTextContent")
-        if inline is not None:
-            return normalise_with_offsets(inline), "txt", ()
+        name = _source_name(element)
+        content = element.find("PlainTextContent")
+        if content is not None:  # present but empty is an empty source, reported as such
+            return normalise_with_offsets(content.text or ""), "txt", ()
         plain, rich = element.get("plainTextPath"), element.get("richTextPath")
         if plain:
             member = self._member(plain)
@@ -338,7 +353,7 @@ class _Importer:
         language = str(values.pop("language", "") or "").lower()
         date = values.pop("date", None)
         structure = parse_structure(text, minutes=None if doc_type is None else doc_type == "minutes",
-                                    known_speakers=known, heading_spans=headings)
+                                    known_speakers=known, heading_spans=headings, markdown=False)
         if doc_type is None:
             speakers = {t.speaker for t in structure.turns if t.speaker}
             doc_type = "minutes" if structure.is_minutes else "interview" if len(speakers) >= 2 else "document"
@@ -346,10 +361,16 @@ class _Importer:
         return ParsedDocument(
             name=name, text=text, format=fmt, source_path=f"{self.path}#{name}",
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), doc_type=doc_type,
-            language=language if language in ("fr", "en") else detect_language(text),
+            language=language if language in ("fr", "en") else self._language(name, text),
             date=parse_date(str(date)) if date else structure.header.get("date_iso"),
             attributes={k: v for k, v in values.items()}, sections=tuple(structure.sections),
             turns=tuple(structure.turns))
+
+    def _language(self, name: str, text: str) -> str:
+        chosen, note, _ = choose_language(text, self.project.config.models)
+        if note:
+            self.summary.warnings.append(f"source {name!r}: {note}")
+        return chosen
 
     def _selections(self, element: Element, name: str, mapped: OffsetMap, source: _Source,
                     book: Codebook | None) -> None:
@@ -378,6 +399,9 @@ class _Importer:
             if not mapped.text[new_start:new_end].strip():
                 self.summary.skipped.append(f"{where}: {start}-{end} holds only blanks")
                 continue
+            if selection is not None and selection.get("guid") and source.parsed is not None:
+                self.guids.setdefault(("selection", f"{name}\x1f{new_start}\x1f{new_end}"),
+                                      ids.canonical(selection.get("guid")))
             user = coding.get("creatingUser") or (selection.get("creatingUser") if selection is not None else None)
             coder = self.users.get(ids.canonical(user or default_user), DEFAULT_CODER)
             memo = "\n\n".join(self.notes[n][1] for n in (ids.canonical(r.get("targetGUID"))
@@ -407,6 +431,8 @@ class _Importer:
                 source.existing_id = doc_id
             if book is not None and added_codes:
                 load_into(repo, book)
+            code_guids = {("code", code_id): guid for guid, code_id in self.code_ids.items() if guid}
+            repo.save_refi_guids({**self.guids, **code_guids})
             rows = []
             present = _coding_keys(repo) if any(s.parsed is None for s in sources.values()) else set()
             for source in {id(s): s for s in sources.values()}.values():
@@ -432,6 +458,19 @@ class _Importer:
 
 
 # helpers ------------------------------------------------------------------------------------------
+def _source_name(element: Element) -> str:
+    """A source's name; QualCoder may leave it out: then its text file's name (``plainTextPath``), else its GUID."""
+    if (element.get("name") or "").strip():
+        return element.get("name").strip()
+    for attribute in ("plainTextPath", "richTextPath"):
+        path = re.sub(r"^[a-z]+://", "", (element.get(attribute) or "").strip(), flags=re.IGNORECASE)
+        base = PurePosixPath(path.replace("\\", "/")).name
+        if base and ids.canonical(PurePosixPath(base).stem) != ids.canonical(element.get("guid")):
+            return base
+    return element.get("guid") or "source"
+
+
+
 def _strip(root: Element) -> Element:
     """Drop the REFI namespaces from tags (any version); elements of other namespaces keep theirs."""
     for element in root.iter():

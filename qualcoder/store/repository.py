@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, Select, String, Text, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Integer, Select, String, Text, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcoder.errors import UnknownDocument
@@ -26,6 +27,7 @@ from qualcoder.store.tables import (
     FrameworkSummaryRow,
     MemoRow,
     ParseRow,
+    RefiGuidRow,
     SectionRow,
     SegmentationRow,
     SegmentRow,
@@ -63,6 +65,10 @@ def _plain_rows(connection: Connection, query: Select) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+class DocumentConflict(Exception):
+    """Another writer stored a document with the same identity or name between the check and the insert."""
 
 
 class Revision(NamedTuple):
@@ -124,7 +130,17 @@ class Repository:
             return session.scalar(select(func.count()).where(DocumentRow.name == name)) > 0
 
     def add_documents(self, documents: Iterable[ParsedDocument]) -> list[int]:
-        """Store documents with their sections and turns, all in one transaction."""
+        """Store documents with their sections and turns, all in one transaction.
+
+        Raises ``DocumentConflict`` (nothing stored) when a document with the same identity hash or name was stored
+        by another writer meanwhile: the caller checks again and reports it as a duplicate.
+        """
+        try:
+            return self._add_documents(documents)
+        except IntegrityError as exc:
+            raise DocumentConflict(str(exc.orig)) from exc
+
+    def _add_documents(self, documents: Iterable[ParsedDocument]) -> list[int]:
         ids = []
         with Session(self.engine) as session, session.begin():
             for parsed in documents:
@@ -146,6 +162,43 @@ class Repository:
                 )
                 ids.append(row.id)
         return ids
+
+    def replace_turns(self, doc_id: int, turns: Iterable[Turn], doc_type: str | None = None) -> int:
+        """Swap a document's speaker turns (its text never changes, so codings keep their offsets); its parse and
+        segments, built from the old turns, are removed in the same transaction. Returns the number of turns."""
+        turns = list(turns)
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(TurnRow).where(TurnRow.document_id == doc_id))
+            session.add_all(TurnRow(document_id=doc_id, position=i, start=t.start, end=t.end, speaker=t.speaker,
+                                    section=t.section, timestamp=t.timestamp) for i, t in enumerate(turns))
+            session.execute(delete(ParseRow).where(ParseRow.document_id == doc_id))
+            session.execute(delete(SegmentRow).where(SegmentRow.document_id == doc_id))
+            if doc_type:
+                session.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(doc_type=doc_type))
+        return len(turns)
+
+    def remove_document(self, doc_id: int) -> dict[str, int]:
+        """Delete a document and everything anchored to it, in one transaction: its codings, the memos on it or on
+        its codings, its topic assignments, adjudications, turns, sections, segments and parse. Returns how many
+        rows of each were removed."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(DocumentRow, doc_id)
+            if row is None:
+                raise UnknownDocument(f"no document {doc_id!r} in this project", place="documents",
+                                      fix="List them with `qualcoder documents`.")
+            coding_ids = [str(i) for i in session.scalars(select(CodingRow.id).where(CodingRow.document_id == doc_id))]
+            memo_filter = or_(
+                (MemoRow.target == "document") & MemoRow.target_id.in_([str(doc_id), row.name]),
+                (MemoRow.target == "coding") & MemoRow.target_id.in_(coding_ids or ["-"]),
+            )
+            removed = {"memos": session.execute(delete(MemoRow).where(memo_filter)).rowcount}
+            for name, table in (("codings", CodingRow), ("topic_assignments", TopicAssignmentRow),
+                                ("adjudications", AdjudicationRow), ("segments", SegmentRow), ("turns", TurnRow),
+                                ("sections", SectionRow), ("parses", ParseRow)):
+                removed[name] = session.execute(delete(table).where(table.document_id == doc_id)).rowcount
+            session.execute(delete(RefiGuidRow).where(RefiGuidRow.kind == "document", RefiGuidRow.key == row.name))
+            session.delete(row)
+        return removed
 
     def document(self, key: int | str) -> Document:
         with Session(self.engine) as session:
@@ -281,6 +334,45 @@ class Repository:
             if rows:
                 session.execute(insert(SegmentRow), rows)
         return len(rows)
+
+    def add_segments(self, doc_ids: Iterable[int], rows: list[dict]) -> int:
+        """Replace the segments of some documents inside the current segmentation (documents imported or
+        re-detected after the project was segmented), in one transaction. Returns the number of segments."""
+        doc_ids = list(doc_ids)
+        with Session(self.engine) as session, session.begin():
+            current = session.scalar(select(SegmentationRow.id).order_by(SegmentationRow.id.desc()).limit(1))
+            if current is None:
+                return 0
+            session.execute(delete(SegmentRow).where(SegmentRow.document_id.in_(doc_ids)))
+            if rows:
+                session.execute(insert(SegmentRow), [{**row, "segmentation_id": current} for row in rows])
+        return len(rows)
+
+    def unsegmented_documents(self) -> list[str]:
+        """Names of the documents without any segment while the project has a segmentation."""
+        with Session(self.engine) as session:
+            if session.scalar(select(func.count()).select_from(SegmentationRow)) == 0:
+                return []
+            segmented = select(SegmentRow.document_id).distinct()
+            return list(session.scalars(select(DocumentRow.name).where(DocumentRow.id.not_in(segmented))
+                                        .order_by(DocumentRow.id)))
+
+    # REFI-QDA GUIDs ---------------------------------------------------------------------------
+    def refi_guids(self) -> dict[tuple[str, str], str]:
+        """(kind, key) → the GUID the object had in the .qdpx it was imported from."""
+        with Session(self.engine) as session:
+            return {(kind, key): guid for kind, key, guid in
+                    session.execute(select(RefiGuidRow.kind, RefiGuidRow.key, RefiGuidRow.guid))}
+
+    def save_refi_guids(self, guids: dict[tuple[str, str], str]) -> None:
+        """Remember imported GUIDs; an object that already has one keeps its first."""
+        if not guids:
+            return
+        with Session(self.engine) as session, session.begin():
+            known = set(session.execute(select(RefiGuidRow.kind, RefiGuidRow.key)).tuples())
+            fresh = [{"kind": k, "key": key[:600], "guid": g} for (k, key), g in guids.items() if (k, key) not in known]
+            if fresh:
+                session.execute(insert(RefiGuidRow), fresh)
 
     def segmentation(self) -> str | None:
         with Session(self.engine) as session:

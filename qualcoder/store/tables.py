@@ -24,6 +24,7 @@ class DocumentRow(Base):
     name: Mapped[str] = mapped_column(String(500), unique=True)
     source_path: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(20))
+    # the identity hash: of the text, or for a survey row of its file, row and text (see ingest.parse_file)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     doc_type: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(8))
@@ -309,3 +310,17 @@ class ActionRow(Base):
 
 
 from qualcoder.store import lexico as _lexico  # noqa: E402, F401  the lexicometry tables (qualcoder.lexico)
+
+
+class RefiGuidRow(Base):
+    """The GUID an object had in the REFI-QDA project it was imported from, so a re-export keeps it (the original
+    tool then recognises its own codes, sources and users). ``kind``: document, code, user, case, variable,
+    selection, coding, note; ``key``: the object in qualcoder (document name, code id, coder, ...)."""
+
+    __tablename__ = "refi_guids"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_refi_guids_kind_key"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(600))
+    guid: Mapped[str] = mapped_column(String(40))
