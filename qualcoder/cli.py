@@ -121,7 +121,7 @@ def status(project: ProjectOption = Path(".")) -> None:
     _print_frame(info["professions"], False, "Speakers by profession")
 
 
-documents_app = typer.Typer(help="List documents; remove one; find their speaker turns again.")
+documents_app = typer.Typer(help="List documents; correct one; remove one; find their speaker turns again.")
 app.add_typer(documents_app, name="documents")
 
 
@@ -152,6 +152,24 @@ def documents_remove(
     removed = _run(lambda: p.remove_document(found.id))
     details = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in removed.items() if count)
     console.print(f"Removed {escape(found.name)}" + (f" with {details}." if details else "."), highlight=False)
+
+
+@documents_app.command("set")
+def documents_set(
+    document: Annotated[str, typer.Argument(help="Document id or name.")],
+    coder: Annotated[str, typer.Option("--coder", help="Who corrects it (recorded, undoable).")],
+    doc_type: Annotated[str | None, typer.Option("--type", help="interview, minutes, focus group, ...")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (\"\" clears it).")] = None,
+    attribute: Annotated[list[str] | None, typer.Option("--attribute", help="NAME=VALUE (repeat).")] = None,
+    remove: Annotated[list[str] | None, typer.Option("--remove", help="An attribute to drop (repeat).")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Correct a document's type, date or attributes (network, site, wave, ...)."""
+    key = int(document) if document.isdigit() else document
+    values = dict(item.split("=", 1) for item in attribute or [] if "=" in item)
+    _run(lambda: _open(project).set_document(coder, key, doc_type=doc_type, date=date, attributes=values or None,
+                                             remove=remove or ()))
+    console.print(f"{escape(document)} updated.", highlight=False)
 
 
 @documents_app.command("turns")

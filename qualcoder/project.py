@@ -324,13 +324,19 @@ class Project:
         counts = self._segment_documents(changed, method, progress) if method and changed else {}
         return [document_report(p, counts.get(doc_id) if method else None) for p, doc_id in zip(reports, changed)]
 
-    def remove_document(self, key: int | str) -> dict[str, int]:
+    def remove_document(self, key: int | str, actor: str | None = None) -> dict[str, int]:
         """Remove a document and everything anchored to it (codings, memos on it or its codings, topic
-        assignments, turns, segments, parse), in one transaction; returns how many of each were removed.
+        assignments, turns, segments, parse), in one transaction, after a backup (``backups/``); returns how many of
+        each were removed. ``actor``: who removes it (default: the logged-in user).
 
         >>> # p.remove_document("survey.csv#12")["codings"]
         """
-        return self.repo.remove_document(self.document(key).id)
+        document = self.document(key)
+        user = accounts.current_user()
+        actor = actor or (user.name if user else "owner")
+        self.gate.authorize(actor, "document-remove")
+        self.backup(f"documents remove {document.name}")
+        return self.repo.remove_document(document.id, actor)
 
     def _metadata_tables(self, paths, meta) -> list[tuple[Path, dict[str, DocumentMeta]]]:
         if meta:

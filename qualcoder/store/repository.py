@@ -177,10 +177,11 @@ class Repository:
                 session.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(doc_type=doc_type))
         return len(turns)
 
-    def remove_document(self, doc_id: int) -> dict[str, int]:
+    def remove_document(self, doc_id: int, actor: str = "owner") -> dict[str, int]:
         """Delete a document and everything anchored to it, in one transaction: its codings, the memos on it or on
         its codings, its topic assignments, adjudications, turns, sections, segments and parse. Returns how many
-        rows of each were removed."""
+        rows of each were removed. Logged (not undoable: the backup taken first restores it)."""
+        self._authorize(actor, "document-remove")
         with Session(self.engine) as session, session.begin():
             row = session.get(DocumentRow, doc_id)
             if row is None:
@@ -198,6 +199,9 @@ class Repository:
                 removed[name] = session.execute(delete(table).where(table.document_id == doc_id)).rowcount
             session.execute(delete(RefiGuidRow).where(RefiGuidRow.kind == "document", RefiGuidRow.key == row.name))
             session.delete(row)
+            counts = ", ".join(f"{n} {name}" for name, n in removed.items() if n)
+            journal.log(session, actor, "document-remove", f"remove document {row.name}" + (f" ({counts})" if counts
+                        else ""), [], undoable=False, when=_now())
         return removed
 
     def document(self, key: int | str) -> Document:
