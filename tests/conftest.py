@@ -51,6 +51,16 @@ def postgresql_fresh_url():
 
 
 @pytest.fixture
+def coded(make_project, sample_dir):
+    """The sample documents imported, segmented by sentence, with the demo codebook (on both backends)."""
+    project = make_project()
+    project.import_files([sample_dir])
+    project.segment("sentence")
+    project.load_codebook(REPO / "codebooks" / "reseaux-sante.yaml")
+    return project
+
+
+@pytest.fixture
 def sqlite_project(tmp_path):
     project = Project.create(tmp_path / "study")
     yield project

@@ -18,15 +18,6 @@ CODEBOOK = REPO / "codebooks" / "reseaux-sante.yaml"
 DOC = "corpus/entretien.txt"
 
 
-@pytest.fixture
-def coded(make_project, sample_dir):
-    project = make_project()
-    project.import_files([sample_dir])
-    project.segment("sentence")
-    project.load_codebook(CODEBOOK)
-    return project
-
-
 def _span(project: Project, phrase: str) -> tuple[int, int]:
     start = project.document(DOC).text.index(phrase)
     return start, start + len(phrase)

@@ -10,15 +10,6 @@ from qualcoder.errors import CodebookChangeRefused, InvalidCoding, NoCodebook, U
 CODEBOOK = REPO / "codebooks" / "reseaux-sante.yaml"
 
 
-@pytest.fixture
-def coded(make_project, sample_dir):
-    project = make_project()
-    project.import_files([sample_dir])
-    project.segment("sentence")
-    project.load_codebook(CODEBOOK)
-    return project
-
-
 def test_code_a_segment_and_a_span(coded):
     segments = coded.segments_df()
     morel = segments[segments.speaker == "Dr Morel"].iloc[0]

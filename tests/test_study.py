@@ -18,12 +18,8 @@ MINUTES = "corpus/cr-2004-03-11.txt"
 
 
 @pytest.fixture
-def study(make_project, sample_dir):
-    project = make_project()
-    project.import_files([sample_dir])
-    project.segment("sentence")
-    project.load_codebook(CODEBOOK)
-    return project
+def study(coded):
+    return coded
 
 
 def _profession(project, doc: str, speaker: str) -> str:

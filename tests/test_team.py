@@ -15,11 +15,8 @@ DOC = "corpus/entretien.txt"
 
 
 @pytest.fixture
-def shared(make_project, sample_dir):
-    project = make_project()
-    project.import_files([sample_dir])
-    project.segment("sentence")
-    project.load_codebook(CODEBOOK)
+def shared(coded):
+    project = coded
     project.add_coding("financement", "alice", segment=1)  # before team mode: a single person's project
     with pytest.raises(PermissionDenied, match="first user must be an owner"):
         project.add_user("olga", "owner-password", "coder")
