@@ -6,14 +6,12 @@ import io
 
 import pandas as pd
 import pytest
-from conftest import REPO
 from typer.testing import CliRunner
 
 from qualcoder import analysis
 from qualcoder.cli import app
 from qualcoder.errors import InvalidCoding, InvalidMetadata
 
-CODEBOOK = REPO / "codebooks" / "reseaux-sante.yaml"
 MINUTES = "corpus/cr-2004-03-11.txt"
 
 

@@ -10,7 +10,6 @@ from qualcoder import Project
 from qualcoder.cli import app
 from qualcoder.team.accounts import BadLogin, NotLoggedIn, PermissionDenied, acting_as, set_current_user
 
-CODEBOOK = REPO / "codebooks" / "reseaux-sante.yaml"
 DOC = "corpus/entretien.txt"
 
 
