@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import tomli_w
-import tomllib
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -23,7 +23,7 @@ class ProjectConfig:
     name: str
     database: str = DEFAULT_DATABASE
     models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
-    created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     speakers_layout: str = "auto"  # [import] speakers_layout: how transcripts write speaker labels
 
     def database_url(self, folder: Path) -> str:

@@ -113,8 +113,8 @@ _BLOCKS = _Blocks()
 def compile_pattern(expression: str, ignore_case: bool = True) -> Pattern:
     """Translate a Python regex to RE2 and compile it; raise ``PatternRefused`` when RE2 cannot run it.
 
-    >>> compile_pattern(r"(\\w+\\s?)+\\?").search("est-ce que ça va?")
-    (11, 17)
+    >>> compile_pattern(r"(\\w+\\s?)+\\?").search("est-ce que ça va?")  # as Python's re: leftmost
+    (4, 17)
     """
     try:
         parsed = sre_parse.parse(expression, IGNORECASE if ignore_case else 0)

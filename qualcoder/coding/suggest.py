@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
@@ -90,7 +90,7 @@ def train(project, coders: list[str] | None = None, random_state: int = 0, embed
         model.fit(lemmas, matrix, codes=codes)
     except ValueError as exc:
         raise NotEnoughCodings(str(exc), place="project", fix="Code more segments, at least 6 per code.") from exc
-    info = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "segments": len(units),
+    info = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "segments": len(units),
             "codes": list(model.classes_), "skipped_codes": model.skipped_codes_, "coders": coders or "all human",
             "codebook_version": project.codebook().version, "params": model.get_params(),
             "scikit_learn": sklearn.__version__}

@@ -22,8 +22,8 @@ _BOMS = (
 def normalise(text: str) -> str:
     """NFC, ``\\n`` line ends, no byte-order mark, no NUL.
 
-    >>> normalise("e\\u0301te\\r\\n")
-    'été\\n'
+    >>> normalise("e\\u0301te\\r\\n")  # e + combining acute accent -> é
+    'éte\\n'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     return unicodedata.normalize("NFC", text)

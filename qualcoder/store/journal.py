@@ -10,7 +10,7 @@ refused with the reason). Only this package knows tables; callers name them (``"
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Table, delete, insert, select, text, update
@@ -43,7 +43,7 @@ DEPENDENTS = {"codings": (("memos", "coding_id"),), "codebooks": (("codebooks", 
 
 def now() -> datetime:
     """The time stored on rows: UTC, without a zone (SQLite keeps none)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class StaleChange(Exception):

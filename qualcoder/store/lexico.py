@@ -7,7 +7,7 @@ classifications behind a double one. Segments anchor to document offsets, like c
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import JSON, DateTime, Engine, ForeignKey, Integer, String, delete, func, insert, select
@@ -52,7 +52,7 @@ SEGMENT_COLUMNS = ["position", "doc_id", "start", "end", "unit", "cls", "cls1", 
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class LexicoStore:

@@ -103,9 +103,9 @@ def groupable_attributes(project) -> set[str]:
 def apply_groups(frame: pd.DataFrame, groups: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
     """``frame`` with each grouped column's values replaced by their group (other values unchanged).
 
-    >>> apply_groups(pd.DataFrame({"profession": ["GP", "nurse", None]}), {"profession": {"GP": "médecin"}}
+    >>> apply_groups(pd.DataFrame({"profession": ["GP", "nurse"]}), {"profession": {"GP": "médecin"}}
     ...              )["profession"].tolist()
-    ['médecin', 'nurse', None]
+    ['médecin', 'nurse']
     """
     changed = {column: frame[column].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
                for column, mapping in groups.items() if column in frame.columns and mapping}
