@@ -4,7 +4,6 @@ embedding cache, the clear offline error, and the tables built from a run."""
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -116,16 +115,16 @@ def test_tables_and_figures(project):
 def test_minilm_cache_makes_the_second_fit_encode_nothing(project):
     first = project.fit_topics(embeddings="minilm", language="en", name="minilm-1", clusterer="kmeans:2")
     second = project.fit_topics(embeddings="minilm", language="en", name="minilm-2", clusterer="kmeans:3")
-    assert first.report["groups"]["en"]["embeddings"]["encoded"] >= 0
+    english = int((first.assignments["language"] == "en").sum())
+    assert first.report["groups"]["en"]["embeddings"]["encoded"] == english > 0  # a fresh project's cache is empty
     assert second.report["groups"]["en"]["embeddings"]["encoded"] == 0
     assert _themes_recovered(second, "en", THEMES_EN) > 0.6
 
 
 def test_a_hub_name_fails_at_once(project):
-    started = time.perf_counter()
+    # "at once": refused before any download is tried (the time it takes is the benchmarks' business)
     with pytest.raises(EmbeddingModelUnavailable, match="never downloads"):
         project.fit_topics(embeddings="sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2", name="x")
-    assert time.perf_counter() - started < 2
     with pytest.raises(TopicError, match="exists"):
         project.fit_topics(name="a")
 
