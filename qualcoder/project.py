@@ -237,6 +237,28 @@ class Project:
             rows.append((doc_id, label, role, profession, info.organisation if info else None))
         return pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
 
+    def document_speakers(self, doc_id: int) -> dict[str, str | None]:
+        """speaker label -> profession (or None) for the speakers of one document's turns."""
+        labels = sorted({t.speaker for t in self.repo.turns([doc_id]).get(doc_id, []) if t.speaker})
+        if not labels:
+            return {}
+        resolved = self._resolve_speakers(pd.DataFrame({"doc_id": doc_id, "speaker": labels}))
+        return {row.speaker: row.profession if isinstance(row.profession, str) else None
+                for row in resolved.itertuples()}
+
+    def document_codings(self, doc_id: int) -> pd.DataFrame:
+        """One document's codings (suggestions and rejected ones included), read alone: the studio redraws a
+        document after each action without reading every coding of the project.
+
+        Columns: coding_id, start, end, code, coder, source, status, confidence, memo, decided_by, created_at.
+        """
+        from qualcoder.store.tables import CodingRow
+
+        columns = ["id", "start", "end", "code", "coder", "source", "status", "confidence", "memo", "decided_by",
+                   "created_at"]
+        frame = self.repo.codings_frame([CodingRow.document_id == int(doc_id)], columns=columns)
+        return frame.rename(columns={"id": "coding_id"})
+
     def segments_df(self, with_text: bool = True) -> pd.DataFrame:
         """One row per segment with its document, speaker, profession, role, language, offsets and text."""
         segments = self.repo.segments_frame()
@@ -350,6 +372,18 @@ class Project:
                 for a in self.repo.actions(coder, limit)]
         return pd.DataFrame(rows, columns=["action_id", "created_at", "actor", "kind", "summary", "undoable",
                                            "target"])
+
+    def next_steps(self, coder: str):
+        """(the action ``undo(coder)`` would undo, the one ``redo(coder)`` would redo), each None when there is none:
+        what the studio's Undo and Redo buttons name.
+
+        >>> # undo_next, redo_next = p.next_steps("alice"); undo_next.summary
+        """
+        return self.repo.next_steps(coder)
+
+    def recent_codes(self, coder: str, limit: int = 8) -> list[str]:
+        """The codes ``coder`` applied by hand most recently, newest first (the studio's picker lists them first)."""
+        return self.repo.recent_codes(coder, limit)
 
     def memos_df(self) -> pd.DataFrame:
         return self.repo.memos_frame()
