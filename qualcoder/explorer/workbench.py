@@ -128,15 +128,14 @@ def _toolbar(project, coder: str, codings) -> studio.Layers:
                   help=safe.md(f"Undo: {undo_next.summary}") if undo_next else "Nothing to undo")
         st.button("↷ Redo", on_click=actions.redo, disabled=redo_next is None, key="studio_redo",
                   help=safe.md(f"Redo: {redo_next.summary}") if redo_next else "Nothing to redo")
+        with st.popover("Layers"):
+            layers = _layers(codings, coder)
         message = st.session_state.get(MESSAGE)
         if message:
             st.caption(safe.md(message), width="stretch")
         elif undo_next:
             st.caption(safe.md(f"Undo would take back: {undo_next.summary}"), width="stretch")
-        else:
-            st.space("stretch")
-        with st.popover("Layers"):
-            return _layers(codings, coder)
+    return layers
 
 
 def _selection(doc_id: int) -> None:
@@ -159,7 +158,10 @@ def _codings_panel(project, codings, parts, book, coder: str) -> None:
     by_id = codings.set_index("coding_id")
     language = parts.document.language
     choices = studio.code_choices(book, project.recent_codes(coder, studio.RECENT_CODES) if coder else [])
-    for coding_id in active:
+    order = {"mine": 0, "human": 1, "rules": 2, "model": 3}
+    present = [i for i in active if i in by_id.index]
+    present.sort(key=lambda i: order[studio.layer_of(by_id.at[i, "source"], by_id.at[i, "coder"], coder)])
+    for coding_id in present + [i for i in active if i not in by_id.index]:
         if coding_id not in by_id.index:
             st.warning(f"Coding {coding_id} no longer exists: it was removed (by an undo, or by someone else).")
             continue
@@ -168,7 +170,7 @@ def _codings_panel(project, codings, parts, book, coder: str) -> None:
 
 def _coding_card(coding_id: int, row, text: str, book, coder: str, language: str, choices: list[str]) -> None:
     layer = studio.layer_of(row["source"], row["coder"], coder)
-    with st.container(border=True):
+    with st.container(border=True, key=f"studio_card_{coding_id}"):
         colour = studio.safe_colour(book.code(row["code"]).color if book and row["code"] in
                                     {c.id for c in book.codes} else None)
         st.html(f'<div style="border-left: 5px solid {colour}; padding-left: 6px; font-weight: 600">'
