@@ -28,7 +28,7 @@ demo: setup
 	$(VENV)/bin/qualcoder demo demo-project
 
 # every benchmark runs and prints its figures; the target fails at the end if one missed its target
-BENCHMARKS := run.py topics_bench.py export_bench.py refi_bench.py explorer_bench.py
+BENCHMARKS := run.py topics_bench.py export_bench.py refi_bench.py explorer_bench.py studio_bench.py
 bench: setup
 	@failed=""; for script in $(BENCHMARKS); do \
 	  echo "== benchmarks/$$script"; $(PY) benchmarks/$$script || failed="$$failed $$script"; \

@@ -45,6 +45,7 @@ class Project:
         self.backup = upgrade(self.engine)
         self.repo = Repository(self.engine)
         self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics)
+        self._codebook: tuple[tuple, Codebook] | None = None  # (codebook row id and version, its parse)
 
     # opening -------------------------------------------------------------------------------------
     @classmethod
@@ -250,12 +251,11 @@ class Project:
         """One document's codings (suggestions and rejected ones included), read alone: the studio redraws a
         document after each action without reading every coding of the project.
 
-        Columns: coding_id, start, end, code, coder, source, status, confidence, memo, decided_by, created_at.
+        Columns: coding_id, start, end, code, coder, source, status, confidence, memo, decided_by.
         """
         from qualcoder.store.tables import CodingRow
 
-        columns = ["id", "start", "end", "code", "coder", "source", "status", "confidence", "memo", "decided_by",
-                   "created_at"]
+        columns = ["id", "start", "end", "code", "coder", "source", "status", "confidence", "memo", "decided_by"]
         frame = self.repo.codings_frame([CodingRow.document_id == int(doc_id)], columns=columns)
         return frame.rename(columns={"id": "coding_id"})
 
@@ -294,8 +294,12 @@ class Project:
         return load_into(self.repo, load_codebook(path), force=force, merge=merge)
 
     def codebook(self) -> Codebook:
-        """The project's current codebook."""
-        return active_codebook(self.repo)
+        """The project's current codebook (parsed once per codebook loaded: the explorer asks for it on every
+        action, and parsing and hashing a 50-code codebook took 50 ms)."""
+        mark = self.repo.codebook_mark()
+        if mark is None or self._codebook is None or self._codebook[0] != mark:
+            self._codebook = (mark, active_codebook(self.repo))
+        return self._codebook[1]
 
     def add_coding(self, code: str, coder: str, *, segment: int | None = None, doc: int | str | None = None,
                    start: int | None = None, end: int | None = None, memo: str | None = None) -> int:

@@ -47,7 +47,8 @@ def _errors(test: AppTest) -> list[str]:
 
 
 def _view(test: AppTest) -> dict:
-    return json.loads(test.get("bidi_component")[0].proto.json)
+    """What the page handed to the document view: one JSON text (see studio.view_data)."""
+    return json.loads(json.loads(test.get("bidi_component")[0].proto.json))
 
 
 def _fire(test: AppTest, event: str, value: dict) -> AppTest:

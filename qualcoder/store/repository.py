@@ -290,6 +290,13 @@ class Repository:
             if dropped:
                 session.execute(delete(CodingRow).where(CodingRow.code.in_(dropped)))
 
+    def codebook_mark(self) -> tuple[int, str] | None:
+        """(id, version) of the codebook row in force: it changes whenever a codebook is loaded. None without one."""
+        with Session(self.engine) as session:
+            row = session.execute(select(CodebookRow.id, CodebookRow.version).order_by(CodebookRow.id.desc())
+                                  .limit(1)).first()
+        return tuple(row) if row else None
+
     def active_codebook(self) -> tuple[dict, str] | None:
         with Session(self.engine) as session:
             row = session.scalars(select(CodebookRow).order_by(CodebookRow.id.desc()).limit(1)).first()

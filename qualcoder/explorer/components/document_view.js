@@ -501,7 +501,9 @@ function setUp(parent, send) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  // the page hands over one JSON text (serialised once per revision on the server)
+  const data = typeof component.data === "string" ? JSON.parse(component.data) : component.data;
   const frame = parentElement.querySelector(".qc-view");
   if (!frame || !data) return;
   const state = frame.qcState || (frame.qcState = setUp(parentElement, setTriggerValue));

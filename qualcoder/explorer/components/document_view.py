@@ -35,9 +35,9 @@ def _renderer():
     return st.components.v2.component(NAME, html=read("html"), css=read("css"), js=read("js"), isolate_styles=False)
 
 
-def document_view(data: dict, *, key: str, on_event: Callable[[str], None] | None = None) -> Any:
-    """Mount the view with ``data`` (see ``studio.view_data``); ``on_event(name)`` runs as the callback of each
-    event, before the page is drawn again (the event's value is ``event_value(key, name)``)."""
+def document_view(data: str | dict, *, key: str, on_event: Callable[[str], None] | None = None) -> Any:
+    """Mount the view with ``data`` (``studio.view_data``: a JSON text, or a dict); ``on_event(name)`` runs as the
+    callback of each event, before the page is drawn again (the event's value is ``event_value(key, name)``)."""
     callbacks = {f"on_{name}_change": (lambda name=name: on_event(name)) if on_event else (lambda: None)
                  for name in EVENTS}
     return _renderer()(key=key, data=data, **callbacks)
