@@ -179,7 +179,7 @@ def _coding_card(coding_id: int, row, text: str, book, coder: str, language: str
             row["confidence"] is not None else ""
         st.caption(safe.md(f"coding {coding_id} · {row['coder']} · {row['source']} · {row['status']}{confidence}"
                            f" · {row['start']}–{row['end']}"))
-        safe.text_block(f"«{studio.quote(text[int(row['start']):int(row['end'])], 200)}»")
+        safe.text_block(f"«{studio.quote(text[int(row['start']):int(row['end'])], 120)}»")
         if not coder:
             if isinstance(row["memo"], str):
                 safe.text_block(f"Memo: {row['memo']}")

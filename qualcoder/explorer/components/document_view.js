@@ -137,7 +137,9 @@ function styleBlocks(state, entries) {
 function chip(state, coding, active) {
   const [id, code, , layer, coder, source, status] = coding;
   const info = state.codeInfo[code];
-  const node = element("button", "qc-chip", info ? info[1] : code);
+  const node = element("button", "qc-chip");
+  node.appendChild(element("span", "qc-chip-label", info ? info[1] : code));
+  if (layer === "human") node.appendChild(element("span", "qc-chip-who", ` · ${coder}`));
   node.type = "button";
   node.dataset.coding = id;
   node.dataset.layer = layer;
