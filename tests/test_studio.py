@@ -97,6 +97,17 @@ def test_the_view_draws_the_whole_document_with_turns_sections_and_codings(studi
     assert [row[0] for row in data["codes"]][:2] == ["territoire", "territoire.empietement"]  # the tree in order
 
 
+def test_the_picker_lists_labels_in_the_documents_language_then_the_other(studio):
+    project, _, test = studio
+    assert _view(test)["codes"][0][:3] == ["territoire", "Territoire professionnel", "Professional territory"]
+    english = project.document("care-coordination-en/interview-01.txt")
+    test.selectbox(key="studio_doc").select(english.id).run()
+    data = _view(_clean(test))
+    assert data["doc"]["language"] == "en"
+    assert data["codes"][0][:3] == ["territoire", "Professional territory", "Territoire professionnel"]
+    assert test.query_params["doc"] == str(english.id)
+
+
 def test_layers_hide_other_coders_rules_and_suggestions(studio):
     _, _, test = studio
     test.multiselect(key="studio_others").unselect("coder_a").run()
@@ -118,6 +129,7 @@ def test_codes_applied_from_the_picker_cover_the_selection_trimmed(studio):
     assert "Coded «Je vais dire les choses clairement,» with territoire.defense, coordination." in _messages(test)
     assert set(mine["coding_id"]) <= {c[0] for c in _view(test)["view"]["codings"]}
     assert project.history_df("alice")["kind"].tolist() == ["apply"]  # one action for both codes
+    assert set(_view(test)["recent"][:2]) == {"territoire.defense", "coordination"}  # first in the picker now
 
 
 def test_a_coding_is_listed_on_click_and_edited_resized_and_removed(studio):

@@ -296,15 +296,18 @@ def test_a_coding_made_with_the_keyboard_only(served, page):
     page.keyboard.press("Shift+ArrowLeft")  # two words fewer at the end
     page.keyboard.press("Enter")
     page.keyboard.type("savoir partag")
+    page.keyboard.press("Shift+Enter")  # keep it, and add another code
+    page.keyboard.press("Control+a")
+    page.keyboard.type("aidants")
     page.keyboard.press("Enter")
     settle(page)
     segment = project.segments_df().query("doc_id == @document.id").sort_values("start").iloc[1]
     words = list(re.finditer(r"\S+", document.text[segment["start"]:segment["end"]]))
     expected = document.text[segment["start"]:segment["start"] + words[-3].end()]
-    coded = _codings(folder, "jo", 1)
-    assert coded["code"].tolist() == ["apprentissage.savoir_partage"]
-    assert coded["start"].iloc[0] == segment["start"] and coded["text"].iloc[0] == expected
-    page.locator(".qc-scroll").press("Control+z")  # undo from the keyboard too
+    coded = _codings(folder, "jo", 2)
+    assert sorted(coded["code"]) == ["apprentissage.savoir_partage", "patient.aidants"]
+    assert set(coded["start"]) == {segment["start"]} and set(coded["text"]) == {expected}
+    page.locator(".qc-scroll").press("Control+z")  # undo from the keyboard too: both codes, one action
     settle(page)
     assert _codings(folder, "jo", 0).empty
 
@@ -358,3 +361,25 @@ def test_stale_pages_and_nothing_to_undo_are_clear_messages(served, page):
     settle(page)
     assert "[Q521]" in _error_text(page) and "nobody-yet has nothing to undo" in _error_text(page)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_documents_page_reads_a_document_and_opens_it_in_the_studio(served, page):
+    url, folder = served
+    document = _project(folder).document(DOC)
+    _open(page, url, "max", _project(folder).document(INTERVIEW))  # the studio was showing another document
+    page.get_by_role("link", name="Documents").click()
+    settle(page)
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Read a document", exact=True))
+    box.click()
+    page.keyboard.type(DOC)
+    page.get_by_role("option", name=DOC, exact=True).click()
+    settle(page)
+    page.wait_for_selector(".qc-run")
+    drawn = page.evaluate("[...document.querySelectorAll('.qc-run')].map((r) => r.textContent).join('')")
+    assert drawn == document.text
+    page.get_by_role("link", name="Code this document in the coding studio ▸").click()
+    settle(page)
+    page.wait_for_selector(".qc-run")
+    assert f"doc={document.id}" in page.url
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "Coding studio"
+    _no_errors(page)

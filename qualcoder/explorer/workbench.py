@@ -62,23 +62,28 @@ def render() -> None:
 
 
 def _arrive(names: dict[int, str]) -> None:
-    """The URL's coder, document and passage (``?coder=&doc=&at=START-END``, or ``?segment=ID``) on a new session;
-    a document that is gone (removed, re-imported) falls back to the first one."""
+    """The URL's coder, document and passage (``?coder=&doc=&at=START-END``, or ``?segment=ID``): on a new session,
+    and when a link from another page names another document (the studio keeps the URL in step with what it shows).
+    A document that is gone (removed, re-imported) falls back to the first one."""
     params = st.query_params
     st.session_state.setdefault(CODER, params.get("coder", ""))
-    if DOCUMENT not in st.session_state:
-        wanted, at = params.get("doc", ""), params.get("at", "")
-        segment = params.get("segment", "")
-        if segment.isdigit():
-            frame = state.segments(state.folder(), state.revision(state.open_project(state.folder())))
-            row = frame[frame["segment_id"] == int(segment)]
-            if len(row):
-                wanted, at = str(int(row["doc_id"].iloc[0])), f"{int(row['start'].iloc[0])}-{int(row['end'].iloc[0])}"
-        st.session_state[DOCUMENT] = int(wanted) if wanted.isdigit() and int(wanted) in names else next(iter(names))
+    wanted, at = params.get("doc", ""), params.get("at", "")
+    segment = params.get("segment", "")
+    if segment.isdigit():
+        frame = state.segments(state.folder(), state.revision(state.open_project(state.folder())))
+        row = frame[frame["segment_id"] == int(segment)]
+        if len(row):
+            wanted, at = str(int(row["doc_id"].iloc[0])), f"{int(row['start'].iloc[0])}-{int(row['end'].iloc[0])}"
+    if wanted.isdigit() and int(wanted) in names and st.session_state.get(DOCUMENT) != int(wanted):
+        st.session_state[DOCUMENT] = int(wanted)
+        st.session_state[ACTIVE] = []
+        st.session_state.pop(SELECTION, None)
+        st.session_state.pop(FOCUS, None)
         start, _, end = at.partition("-")
         if start.isdigit() and end.isdigit():
-            st.session_state[FOCUS] = {"doc": st.session_state[DOCUMENT], "start": int(start), "end": int(end),
-                                       "token": "url"}
+            st.session_state[FOCUS] = {"doc": int(wanted), "start": int(start), "end": int(end), "token": f"url {at}"}
+    elif DOCUMENT not in st.session_state:
+        st.session_state[DOCUMENT] = next(iter(names))
     elif st.session_state[DOCUMENT] not in names:
         st.warning("The document shown was removed or re-imported meanwhile; showing the first one.")
         st.session_state[DOCUMENT] = next(iter(names))

@@ -411,6 +411,7 @@ function closePicker(state, refocus = true) {
 function apply(state, codes) {
   const span = state.selection;
   if (!span || !codes.length) return;
+  clearTimeout(state.selectionTimer);
   state.send("apply", { doc: state.data.doc.id, sha: state.data.doc.sha, start: span.start, end: span.end,
                         text: textBetween(state, span.start, span.end), codes });
   closePicker(state);
