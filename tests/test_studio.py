@@ -271,11 +271,11 @@ def test_a_coding_removed_meanwhile_is_reported_not_edited(studio):
 
 def test_a_document_reimported_meanwhile_falls_back_with_a_warning(studio):
     project, document, test = studio
-    project.repo.engine.dispose()
     from sqlalchemy import delete
 
     from qualcoder.store.tables import DocumentRow
 
+    # another process removes the document (the project has no API for that yet: a re-import adds a new one)
     with project.repo.engine.begin() as connection:
         connection.execute(delete(DocumentRow).where(DocumentRow.id == document.id))
     test.run()

@@ -1,7 +1,8 @@
-"""What the coding studio's and the agreement page's controls do: each writes through the Project at once.
+"""What the coding studio's and the agreement page's controls do: each writes through the Project at once; and
+where the studio is (coder, document, passage), kept in the session and in the URL.
 
-They run as Streamlit callbacks (before the rerun that follows the click or the view's event), so the page redraws
-from the new project revision; a QualcoderError is shown with ``st.error``, never raised.
+The writes run as Streamlit callbacks (before the rerun that follows the click or the view's event), so the page
+redraws from the new project revision; a QualcoderError is shown with ``st.error``, never raised.
 """
 
 from __future__ import annotations
@@ -46,6 +47,35 @@ def choose_document() -> None:
     st.query_params.pop("segment", None)
     if doc is not None:
         st.query_params["doc"] = str(doc)
+
+
+def arrive(names: dict[int, str]) -> None:
+    """The URL's coder, document and passage (``?coder=&doc=&at=START-END``, or ``?segment=ID``): on a new session,
+    and when a link from another page names another document (the studio keeps the URL in step with what it shows).
+    A document that is gone (removed, re-imported) falls back to the first one."""
+    params = st.query_params
+    st.session_state.setdefault(CODER, params.get("coder", ""))
+    wanted, at = params.get("doc", ""), params.get("at", "")
+    segment = params.get("segment", "")
+    if segment.isdigit():
+        frame = state.segments(state.folder(), state.revision(state.open_project(state.folder())))
+        row = frame[frame["segment_id"] == int(segment)]
+        if len(row):
+            wanted, at = str(int(row["doc_id"].iloc[0])), f"{int(row['start'].iloc[0])}-{int(row['end'].iloc[0])}"
+    if wanted.isdigit() and int(wanted) in names and st.session_state.get(DOCUMENT) != int(wanted):
+        st.session_state[DOCUMENT] = int(wanted)
+        st.session_state[ACTIVE] = []
+        st.session_state.pop(SELECTION, None)
+        st.session_state.pop(FOCUS, None)
+        start, _, end = at.partition("-")
+        if start.isdigit() and end.isdigit():
+            st.session_state[FOCUS] = {"doc": int(wanted), "start": int(start), "end": int(end), "token": f"url {at}"}
+    elif DOCUMENT not in st.session_state:
+        st.session_state[DOCUMENT] = next(iter(names))
+    elif st.session_state[DOCUMENT] not in names:
+        st.warning("The document shown was removed or re-imported meanwhile; showing the first one.")
+        st.session_state[DOCUMENT] = next(iter(names))
+        choose_document()
 
 
 def open_passage(doc: int, start: int, end: int, active: tuple[int, ...] = ()) -> None:

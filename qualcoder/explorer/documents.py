@@ -59,7 +59,8 @@ def _document(project, folder: str, revision, doc_id: int) -> None:
     view = build_view(document.text, studio.shown_codings(shown, "", studio.Layers()), turns=parts.turns,
                       sections=parts.sections, professions=parts.professions)
     clicked = [i for i in st.session_state.get(CLICKED, []) if i in set(shown["coding_id"])]
-    document_view(studio.view_data(view, parts, book, "", active=clicked, height="60vh"), key=VIEW_KEY,
+    hint = "Click a coded span or a chip in the margin to list its codings below; code it in the coding studio."
+    document_view(studio.view_data(view, parts, book, "", active=clicked, height="60vh", hint=hint), key=VIEW_KEY,
                   on_event=_remember_click)
     if clicked:
         st.markdown("**Codings clicked**")

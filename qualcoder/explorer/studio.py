@@ -137,7 +137,7 @@ def code_rows(book: Codebook | None, language: str) -> list[list]:
 
 def view_data(view: dict | str, found: DocumentParts, book: Codebook | None, coder: str, *,
               focus: dict | None = None, active: Iterable[int] = (), recent: Iterable[str] = (),
-              height: str = "68vh") -> str:
+              height: str = "68vh", hint: str | None = None) -> str:
     """Everything the document view is given, as one JSON text. ``view`` is ``build_view``'s result or its JSON
     (``built_view``): a 300,000-character document's runs are serialised once per revision, not on every rerun
     (handed over as a dict, Streamlit would serialise them twice per rerun)."""
@@ -146,7 +146,7 @@ def view_data(view: dict | str, found: DocumentParts, book: Codebook | None, cod
             "codes": code_rows(book, document.language), "recent": list(recent),
             "segments": [[start, end] for _, start, end in found.segments], "focus": focus,
             "active": [int(i) for i in active], "coder": coder, "editable": bool(coder and book is not None),
-            "height": height}
+            "height": height, "hint": hint}
     view_json = view if isinstance(view, str) else json.dumps(view, ensure_ascii=False, separators=(",", ":"))
     return '{"view":' + view_json + "," + json.dumps(rest, ensure_ascii=False, separators=(",", ":"))[1:]
 

@@ -28,7 +28,7 @@ def render() -> None:
         st.info(safe.md("Import documents first: qualcoder import FILES."))
         return
     names = dict(zip(documents["doc_id"].tolist(), documents["name"].tolist()))
-    _arrive(names)
+    actions.arrive(names)
     book = state.codebook(folder, revision)
     top = st.columns([1, 2, 1.3, 1.7], vertical_alignment="bottom")
     top[0].text_input("Coder", key=CODER, on_change=actions.remember_coder, placeholder="your coder name")
@@ -46,48 +46,19 @@ def render() -> None:
     codings = studio.document_codings(folder, doc_id, revision)
     left, right = st.columns([3, 1.3], gap="medium")
     parts = studio.parts(folder, doc_id, revision)
+    recent = project.recent_codes(coder, studio.RECENT_CODES) if coder else []
     with left:
         layers = _toolbar(project, coder, codings)
         focus = st.session_state.get(FOCUS)
         focus = focus if focus and focus["doc"] == doc_id else None
         data = studio.view_data(studio.built_view(folder, doc_id, revision, coder, layers), parts, book, coder,
-                                focus=focus, active=st.session_state.get(ACTIVE, []),
-                                recent=project.recent_codes(coder, studio.RECENT_CODES) if coder else [])
+                                focus=focus, active=st.session_state.get(ACTIVE, []), recent=recent)
         document_view(data, key=studio.VIEW_KEY, on_event=actions.view_event)
     with right:
         _selection(doc_id)
-        _codings_panel(project, codings, parts, book, coder)
+        _codings_panel(codings, parts, book, coder, recent)
         _memos(project, doc_id, coder)
         _history(project, coder)
-
-
-def _arrive(names: dict[int, str]) -> None:
-    """The URL's coder, document and passage (``?coder=&doc=&at=START-END``, or ``?segment=ID``): on a new session,
-    and when a link from another page names another document (the studio keeps the URL in step with what it shows).
-    A document that is gone (removed, re-imported) falls back to the first one."""
-    params = st.query_params
-    st.session_state.setdefault(CODER, params.get("coder", ""))
-    wanted, at = params.get("doc", ""), params.get("at", "")
-    segment = params.get("segment", "")
-    if segment.isdigit():
-        frame = state.segments(state.folder(), state.revision(state.open_project(state.folder())))
-        row = frame[frame["segment_id"] == int(segment)]
-        if len(row):
-            wanted, at = str(int(row["doc_id"].iloc[0])), f"{int(row['start'].iloc[0])}-{int(row['end'].iloc[0])}"
-    if wanted.isdigit() and int(wanted) in names and st.session_state.get(DOCUMENT) != int(wanted):
-        st.session_state[DOCUMENT] = int(wanted)
-        st.session_state[ACTIVE] = []
-        st.session_state.pop(SELECTION, None)
-        st.session_state.pop(FOCUS, None)
-        start, _, end = at.partition("-")
-        if start.isdigit() and end.isdigit():
-            st.session_state[FOCUS] = {"doc": int(wanted), "start": int(start), "end": int(end), "token": f"url {at}"}
-    elif DOCUMENT not in st.session_state:
-        st.session_state[DOCUMENT] = next(iter(names))
-    elif st.session_state[DOCUMENT] not in names:
-        st.warning("The document shown was removed or re-imported meanwhile; showing the first one.")
-        st.session_state[DOCUMENT] = next(iter(names))
-        actions.choose_document()
 
 
 def _queue_button(mode: str, coder: str) -> None:
@@ -154,7 +125,7 @@ def _selection(doc_id: int) -> None:
         st.caption("Select a passage in the document (mouse, or ↓ then Shift+→).")
 
 
-def _codings_panel(project, codings, parts, book, coder: str) -> None:
+def _codings_panel(codings, parts, book, coder: str, recent: list[str]) -> None:
     active = st.session_state.get(ACTIVE, [])
     st.markdown(f"**Codings here** ({len(active)})" if active else "**Codings here**")
     if not active:
@@ -162,7 +133,7 @@ def _codings_panel(project, codings, parts, book, coder: str) -> None:
         return
     by_id = codings.set_index("coding_id")
     language = parts.document.language
-    choices = studio.code_choices(book, project.recent_codes(coder, studio.RECENT_CODES) if coder else [])
+    choices = studio.code_choices(book, recent)
     order = {"mine": 0, "human": 1, "rules": 2, "model": 3}
     present = [i for i in active if i in by_id.index]
     present.sort(key=lambda i: order[studio.layer_of(by_id.at[i, "source"], by_id.at[i, "coder"], coder)])

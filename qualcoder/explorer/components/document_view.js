@@ -452,9 +452,9 @@ function onPickerKey(state, event) {
 function updateHint(state) {
   if (!state.hint) return;
   if (!state.selection) {
-    state.hint.textContent = state.data.coder
+    state.hint.textContent = state.data.hint || (state.data.editable
       ? "Select text with the mouse, or press ↓ for the next segment; then Enter to code it."
-      : "Type your coder name above to code; clicking a coded span lists its codings.";
+      : "Type your coder name above to code; clicking a coded span lists its codings.");
     return;
   }
   const length = state.selection.end - state.selection.start;
