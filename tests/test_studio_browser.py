@@ -383,3 +383,57 @@ def test_the_documents_page_reads_a_document_and_opens_it_in_the_studio(served, 
     assert f"doc={document.id}" in page.url
     assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "Coding studio"
     _no_errors(page)
+
+
+# a DOM selection set between two points, each given as (offset, how): "text" (in the text node of the run holding
+# the offset), "end" (at the end of the text node of the run before it), "element" (before the run's element in
+# its parent); then the mouse-up the component listens to
+SELECT = """([first, second]) => {
+  const runs = [...document.querySelectorAll('.qc-run')];
+  const wide = (text, i) => text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) < 0xdc00;
+  const units = (text, points) => { let i = 0; for (let n = 0; n < points; n++) i += wide(text, i) ? 2 : 1; return i; };
+  const point = ([offset, how]) => {
+    const index = runs.findIndex((r) => Number(r.dataset.s) <= offset && offset < Number(r.dataset.e));
+    const run = runs[index < 0 ? runs.length - 1 : index];
+    if (how === "end" && index > 0) return [runs[index - 1].firstChild, runs[index - 1].firstChild.data.length];
+    if (how === "element" && index >= 0 && Number(run.dataset.s) === offset) {
+      return [run.parentNode, [...run.parentNode.childNodes].indexOf(run)];
+    }
+    const text = run.firstChild.data;
+    return [run.firstChild, units(text, Math.min(offset, Number(run.dataset.e)) - Number(run.dataset.s))];
+  };
+  const range = document.createRange();
+  range.setStart(...point(first));
+  range.setEnd(...point(second));
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  document.querySelector('.qc-scroll').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+  return new Promise((done) => setTimeout(done, 30));  // the component reads the selection after the event
+}"""
+
+
+def test_random_selections_map_to_exact_offsets_in_the_browser(served, page):
+    """The component's own mapping from DOM points to offsets, on a read-only view (the Documents page), for
+    random selections in text with labels, titles, blank lines and characters outside the BMP."""
+    import random
+
+    url, folder = served
+    rng = random.Random(0)
+    for name in ("emoji.txt", DOC):
+        document = _project(folder).document(name)
+        page.goto(f"{url}/documents")
+        settle(page)
+        page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Read a document", exact=True)).click()
+        page.keyboard.type(name)
+        page.get_by_role("option", name=name, exact=True).click()
+        settle(page)
+        page.wait_for_selector(".qc-run")
+        bounds = page.evaluate("[...document.querySelectorAll('.qc-run')].map((r) => Number(r.dataset.s))")
+        for _ in range(60):
+            start, end = sorted(rng.sample(range(len(document.text) + 1), 2))
+            how = [rng.choice(["text", "end", "element"]) if offset in bounds else "text" for offset in (start, end)]
+            page.evaluate(SELECT, [[start, how[0]], [end, how[1]]])
+            hint = page.locator(".qc-hint").inner_text()
+            found = re.search(r"\((\d+)–(\d+)\)", hint)
+            assert found and (int(found.group(1)), int(found.group(2))) == (start, end), (name, start, end, how, hint)

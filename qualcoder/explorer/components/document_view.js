@@ -217,7 +217,12 @@ function readSelection(state) {
   const selection = window.getSelection();
   if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
   const range = selection.getRangeAt(0);
-  if (!state.docEl.contains(range.commonAncestorContainer) && !range.intersectsNode(state.docEl)) return null;
+  if (!state.docEl.contains(range.startContainer) || !state.docEl.contains(range.endContainer)) {
+    if (range.intersectsNode(state.docEl)) {
+      state.hint.textContent = "The selection goes outside the document: select inside it.";
+    }
+    return null;
+  }
   const start = pointOffset(state, range.startContainer, range.startOffset);
   const end = pointOffset(state, range.endContainer, range.endOffset);
   return end > start ? { start, end } : null;
@@ -286,8 +291,14 @@ function wordStart(state, from, step) {
   return i;
 }
 
-function stepSegment(state, step) {
+function units(state) {
+  // the segments, or the blocks of a document not segmented yet
   const segments = state.data.segments || [];
+  return segments.length ? segments : state.data.view.blocks.map(([start, end]) => [start, end]);
+}
+
+function stepSegment(state, step) {
+  const segments = units(state);
   if (!segments.length) return;
   const here = state.selection ? state.selection.start : -1;
   let index;
@@ -316,7 +327,7 @@ function onDocumentKey(state, event) {
   } else if (key === "ArrowDown" || key === "ArrowUp") {
     event.preventDefault();
     if (event.shiftKey && state.selection) {
-      const segments = state.data.segments || [];
+      const segments = units(state);
       const found = key === "ArrowDown" ? segments.find(([, end]) => end > state.selection.end)
                                         : [...segments].reverse().find(([, end]) => end < state.selection.end);
       if (found && found[1] > state.selection.start) select(state, { start: state.selection.start, end: found[1] });
