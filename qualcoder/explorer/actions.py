@@ -132,12 +132,13 @@ def open_listed(key: str, rows: dict) -> None:
 # the view's events ---------------------------------------------------------------------------------------------
 def view_event(name: str) -> None:
     value = event_value(studio.VIEW_KEY, name)
-    if value is None:
+    if not isinstance(value, dict):
         return
     if name == "selection":
-        st.session_state[SELECTION] = value
+        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+            st.session_state[SELECTION] = value
     elif name == "click":
-        st.session_state[ACTIVE] = [int(i) for i in value.get("coding_ids", [])]
+        st.session_state[ACTIVE] = [int(i) for i in value.get("coding_ids", []) if isinstance(i, int)]
     elif name == "apply":
         _apply(value)
     elif name == "undo":
