@@ -385,6 +385,10 @@ class Project:
         """
         return self.repo.next_steps(coder)
 
+    def coders(self, sources: Sequence[str] = ("manual", "import")) -> list[str]:
+        """Every coder with codings from these sources (by default a person's: manual or imported), sorted."""
+        return self.repo.coders(sources)
+
     def recent_codes(self, coder: str, limit: int = 8) -> list[str]:
         """The codes ``coder`` applied by hand most recently, newest first (the studio's picker lists them first)."""
         return self.repo.recent_codes(coder, limit)

@@ -115,6 +115,10 @@ def test_layers_hide_other_coders_rules_and_suggestions(studio):
     test.toggle(key="studio_model").set_value(False).run()
     codings = _view(_clean(test))["view"]["codings"]
     assert codings and {(c[3], c[4]) for c in codings} == {("human", "coder_b")}
+    other = studio[0].document("coordinateurs/entretien-03-diabete.txt")
+    test.selectbox(key="studio_doc").select(other.id).run()  # the layers hold from one document to the next
+    codings = _view(_clean(test))["view"]["codings"]
+    assert codings and {(c[3], c[4]) for c in codings} == {("human", "coder_b")}
 
 
 def test_codes_applied_from_the_picker_cover_the_selection_trimmed(studio):

@@ -48,7 +48,7 @@ def render() -> None:
     parts = studio.parts(folder, doc_id, revision)
     recent = project.recent_codes(coder, studio.RECENT_CODES) if coder else []
     with left:
-        layers = _toolbar(project, coder, codings)
+        layers = _toolbar(project, coder)
         focus = st.session_state.get(FOCUS)
         focus = focus if focus and focus["doc"] == doc_id else None
         data = studio.view_data(studio.built_view(folder, doc_id, revision, coder, layers), parts, book, coder,
@@ -86,10 +86,10 @@ def _filtered_list(folder, revision, book, names: dict[int, str]) -> None:
                       key="studio_list_pick", on_change=actions.open_listed, args=("studio_list_pick", rows))
 
 
-def _layers(codings, coder: str) -> studio.Layers:
-    """Other coders, rule codings, model suggestions: shown or hidden (blind coding hides the others)."""
-    human = codings[codings["source"].isin(("manual", "import"))]
-    others = sorted(set(human["coder"]) - {coder})
+def _layers(project, coder: str) -> studio.Layers:
+    """Other coders (of the whole project: the choice holds from one document to the next), rule codings, model
+    suggestions: shown or hidden (blind coding hides the others)."""
+    others = [name for name in project.coders() if name != coder]
     shown = st.multiselect("Other coders shown", others, default=others, key="studio_others",
                            placeholder="none: only your own codings")
     rules = st.toggle("Rule codings", value=True, key="studio_rules")
@@ -97,7 +97,7 @@ def _layers(codings, coder: str) -> studio.Layers:
     return studio.Layers(tuple(shown), rules, model)
 
 
-def _toolbar(project, coder: str, codings) -> studio.Layers:
+def _toolbar(project, coder: str) -> studio.Layers:
     undo_next, redo_next = project.next_steps(coder) if coder else (None, None)
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button("↶ Undo", on_click=actions.undo, disabled=undo_next is None, key="studio_undo",
@@ -105,7 +105,7 @@ def _toolbar(project, coder: str, codings) -> studio.Layers:
         st.button("↷ Redo", on_click=actions.redo, disabled=redo_next is None, key="studio_redo",
                   help=safe.md(f"Redo: {redo_next.summary}") if redo_next else "Nothing to redo")
         with st.popover("Layers"):
-            layers = _layers(codings, coder)
+            layers = _layers(project, coder)
         message = st.session_state.get(MESSAGE)
         if message:
             st.caption(safe.md(message), width="stretch")

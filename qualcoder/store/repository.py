@@ -353,6 +353,12 @@ class Repository:
                 select(CodingRow.status, func.count()).group_by(CodingRow.status).order_by(CodingRow.status)))
         return Revision(*marks[:6], statuses, *marks[6:])
 
+    def coders(self, sources: Iterable[str]) -> list[str]:
+        """The coders with codings from any of ``sources``, sorted."""
+        query = select(CodingRow.coder).where(CodingRow.source.in_(list(sources))).distinct().order_by(CodingRow.coder)
+        with Session(self.engine) as session:
+            return list(session.scalars(query))
+
     def recent_codes(self, coder: str, limit: int) -> list[str]:
         """The codes ``coder`` applied most recently (newest first, each once)."""
         newest = func.max(CodingRow.id)
