@@ -72,8 +72,9 @@ def parts(folder: str, doc_id: int, revision: Revision) -> DocumentParts:
     return document_parts(folder, int(doc_id), revision.documents, revision.segments, revision)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
 def document_codings(folder: str, doc_id: int, revision: Revision) -> pd.DataFrame:
+    """A resource, not data: read, never changed, by the page and the view (no pickled copy on each rerun)."""
     return open_project(folder).document_codings(int(doc_id))
 
 
