@@ -61,6 +61,7 @@ class Project:
         self.repo.gate = self.gate
         accounts.guard_engine(self.engine, self.gate)
         self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics)
+        self._codebook: tuple[tuple, Codebook] | None = None  # (codebook row id and version, its parse)
 
     # team mode -----------------------------------------------------------------------------------
     def login(self, name: str, password: str) -> accounts.User:
@@ -474,6 +475,27 @@ class Project:
         frame = pd.DataFrame(rows, columns=["doc_id", "speaker", "role", "profession", "organisation"])
         return apply_groups(frame, self.repo.value_groups()) if grouped else frame
 
+    def document_speakers(self, doc_id: int) -> dict[str, str | None]:
+        """speaker label -> profession (or None) for the speakers of one document's turns."""
+        labels = sorted({t.speaker for t in self.repo.turns([doc_id]).get(doc_id, []) if t.speaker})
+        if not labels:
+            return {}
+        resolved = self._resolve_speakers(pd.DataFrame({"doc_id": doc_id, "speaker": labels}))
+        return {row.speaker: row.profession if isinstance(row.profession, str) else None
+                for row in resolved.itertuples()}
+
+    def document_codings(self, doc_id: int) -> pd.DataFrame:
+        """One document's codings (suggestions and rejected ones included), read alone: the studio redraws a
+        document after each action without reading every coding of the project.
+
+        Columns: coding_id, start, end, code, coder, source, status, confidence, memo, decided_by.
+        """
+        from qualcoder.store.tables import CodingRow
+
+        columns = ["id", "start", "end", "code", "coder", "source", "status", "confidence", "memo", "decided_by"]
+        frame = self.repo.codings_frame([CodingRow.document_id == int(doc_id)], columns=columns)
+        return frame.rename(columns={"id": "coding_id"})
+
     def segments_df(self, with_text: bool = True) -> pd.DataFrame:
         """One row per segment with its document, speaker, profession, role, language, offsets and text."""
         segments = self.repo.segments_frame()
@@ -544,8 +566,12 @@ class Project:
         return codebook_edits.delete_code(self, actor, code_id, expected_version=expected_version)
 
     def codebook(self) -> Codebook:
-        """The project's current codebook."""
-        return active_codebook(self.repo)
+        """The project's current codebook (parsed once per codebook loaded: the explorer asks for it on every
+        action, and parsing and hashing a 50-code codebook took 50 ms)."""
+        mark = self.repo.codebook_mark()
+        if mark is None or self._codebook is None or self._codebook[0] != mark:
+            self._codebook = (mark, active_codebook(self.repo))
+        return self._codebook[1]
 
     def add_coding(self, code: str, coder: str, *, segment: int | None = None, doc: int | str | None = None,
                    start: int | None = None, end: int | None = None, memo: str | None = None) -> int:
@@ -650,6 +676,22 @@ class Project:
                 for a in self.repo.actions(coder, limit)]
         return pd.DataFrame(rows, columns=["action_id", "created_at", "actor", "kind", "summary", "undoable",
                                            "target"])
+
+    def next_steps(self, coder: str):
+        """(the action ``undo(coder)`` would undo, the one ``redo(coder)`` would redo), each None when there is none:
+        what the studio's Undo and Redo buttons name.
+
+        >>> # undo_next, redo_next = p.next_steps("alice"); undo_next.summary
+        """
+        return self.repo.next_steps(coder)
+
+    def coders(self, sources: Sequence[str] = ("manual", "import")) -> list[str]:
+        """Every coder with codings from these sources (by default a person's: manual or imported), sorted."""
+        return self.repo.coders(sources)
+
+    def recent_codes(self, coder: str, limit: int = 8) -> list[str]:
+        """The codes ``coder`` applied by hand most recently, newest first (the studio's picker lists them first)."""
+        return self.repo.recent_codes(coder, limit)
 
     def memos_df(self, target: str | None = None, search: str | None = None) -> pd.DataFrame:
         """Every memo (or those on one kind of ``target``, or holding ``search``, case-blind), with ``on``: what

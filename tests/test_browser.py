@@ -88,7 +88,7 @@ def test_every_page_opens_without_error(served, page):
     for path in PAGES:
         _open(page, f"{url}/{path}")
         titles.append(page.locator('[data-testid="stMain"] h1').first.inner_text())
-    assert titles == ["demo-reseaux-sante", "Documents", "Coding workbench", "Segments", "Codebook", "Analysis",
+    assert titles == ["demo-reseaux-sante", "Documents", "Coding studio", "Segments", "Codebook", "Analysis",
                       "Topics", "Inter-coder agreement"]
 
 
@@ -109,22 +109,3 @@ def test_filter_segments_and_download_the_csv(served, page, tmp_path):
     assert sorted(frame["segment_id"]) == sorted(expected["segment_id"].tolist())
     assert set(frame["profession"]) == {"neurologue"} and "territoire" in frame.columns
     _no_errors(page)
-
-
-def test_apply_a_code_in_the_workbench(served, page):
-    url, folder = served
-    _open(page, f"{url}/workbench?coder=eve")
-    heading = page.get_by_role("heading", name=re.compile(r"^Segment \d+$")).inner_text()
-    segment = int(heading.split()[-1])
-    _choose(page, "Apply codes", "territoire.defense — Défense du territoire")
-    page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
-    settle(page)
-    _no_errors(page)
-    codings = Project.open(folder).codings_df(coder="eve")
-    assert codings["code"].tolist() == ["territoire.defense"]
-    start, end = Project.open(folder).segments_df().set_index("segment_id").loc[segment, ["start", "end"]]
-    assert (codings["start"].iloc[0], codings["end"].iloc[0]) == (start, end)
-    page.reload()
-    settle(page)
-    assert page.get_by_role("heading", name=f"Segment {segment}").count() == 1  # the URL kept the segment
-    assert page.get_by_text("Your coding").count() == 1

@@ -11,7 +11,7 @@ from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 from qualcoder import Project
-from qualcoder.explorer import downloads, highlight, views
+from qualcoder.explorer import downloads
 from qualcoder.explorer.filters import SegmentFilter, SegmentIndex, coding_links
 from qualcoder.overlap import covered_segments
 
@@ -64,62 +64,6 @@ def test_overview_shows_the_project_at_a_glance(demo_project):
     assert "territoire" in set(coverage["code"])
     assert _frame(test, "clusterer")["name"].tolist() == ["demo"]
     assert set(_frame(test, "profession", "turns")["profession"]) >= {"neurologue", "médecin généraliste"}
-
-
-def test_documents_page_highlights_coded_spans(demo_project):
-    test = _clean(_app(demo_project.folder, "documents"))
-    assert len(_frame(test, "name", "type")) == 34
-    name = "reseau-memoire/cr-2004-03-11.txt"
-    test.selectbox[0].select(name).run()
-    page = "".join(h.value for h in test.html)
-    assert "Le MMSE est à 18" in page or "MMSE" in page
-    assert 'class="qc-coded"' in page and "qc-speaker" in page
-    codings = demo_project.codings_df()
-    coded = codings[(codings["doc"] == name) & codings["status"].isin(["applied", "accepted"])]
-    assert f"{coded['code'].iloc[0]} · {coded['coder'].iloc[0]} · {coded['source'].iloc[0]}" in page
-    test.multiselect(key="doc_coders").select("coder_b").run()
-    narrowed = "".join(h.value for h in test.html)
-    assert "· coder_b ·" in narrowed and "· rules · rules" not in narrowed and "· coder_a ·" not in narrowed
-
-
-def test_workbench_applies_a_code_that_survives_a_reload(demo_copy):
-    test = _clean(_app(demo_copy.folder, "workbench"))
-    assert test.info[0].value.startswith("Type your coder name")
-    test.text_input(key="wb_coder").input("alice").run()
-    _clean(test)
-    segment = int(test.subheader[0].value.split()[-1])
-    test.multiselect(key="wb_codes").select("financement.sources").select("territoire")
-    test.text_input(key="wb_coding_memo").input("cites the FAQSV")
-    test.button[[b.label for b in test.button].index("Apply")].click().run()
-    _clean(test)
-    mine = Project.open(demo_copy.folder).codings_df(coder="alice")
-    assert set(mine["code"]) == {"financement.sources", "territoire"} and set(mine["memo"]) == {"cites the FAQSV"}
-    segments = demo_copy.segments_df().set_index("segment_id")
-    assert (mine["start"] == segments.at[segment, "start"]).all() and (mine["end"] == segments.at[segment, "end"]).all()
-
-    reloaded = _clean(_app(demo_copy.folder, "workbench", {"coder": "alice", "segment": str(segment)}))
-    assert reloaded.text_input(key="wb_coder").value == "alice"
-    assert reloaded.subheader[0].value == f"Segment {segment}"
-    shown = _frame(reloaded, "coding_id", "coder")
-    assert {"financement.sources", "territoire"} <= set(shown.loc[shown["coder"] == "alice", "code"])
-
-
-def test_workbench_accepts_the_most_uncertain_suggestion_and_keeps_a_memo(demo_copy):
-    test = _clean(_app(demo_copy.folder, "workbench", {"coder": "bob"}))
-    test.radio(key="wb_mode").set_value("Most uncertain suggestion").run()
-    queue = _frame(test, "coding_id", "confidence", "code")
-    first = queue.iloc[0]
-    assert abs(first["confidence"] - 0.5) <= (queue["confidence"] - 0.5).abs().min() + 1e-9
-    test.button[[b.label for b in test.button].index("Next most uncertain suggestion")].click().run()
-    assert test.subheader[0].value == f"Segment {first['segment_id']}"
-    test.button(key=f"acc{first['coding_id']}").click().run()
-    _clean(test)
-    decided = Project.open(demo_copy.folder).repo.coding(int(first["coding_id"]))
-    assert decided["status"] == "accepted" and decided["decided_by"] == "bob"
-    test.text_area(key="wb_memo").input("Read with the March minutes.")
-    test.button[[b.label for b in test.button].index("Save memo")].click().run()
-    memos = Project.open(demo_copy.folder).memos_df()
-    assert memos["text"].tolist() == ["Read with the March minutes."] and memos["coder"].tolist() == ["bob"]
 
 
 def test_segments_page_filters_and_counts(demo_project, index):
@@ -240,21 +184,3 @@ def test_download_is_the_cli_export_of_the_selection(demo_project, index):
     assert "financement" in frame.columns
     workbook = pd.read_excel(io.BytesIO(downloads.xlsx_bytes(demo_project, ids, ["coder_a"], [])), sheet_name=0)
     assert sorted(workbook["segment_id"]) == sorted(ids)
-
-
-def test_highlight_escapes_text_and_handles_overlaps():
-    text = "<b>Dr X</b> : a & b overlap here."
-    spans = [highlight.Span(0, 20, "alpha", "ann", "manual"), highlight.Span(12, 30, "beta", "bob", "import")]
-    page = highlight.document_html(text, spans, {"alpha": "#ff0000", "beta": "#0000ff"}, [(0, "Dr X · GP")])
-    assert "<b>Dr X</b>" not in page and "&lt;b&gt;Dr X&lt;/b&gt;" in page and "a &amp; b" in page
-    assert page.count('class="qc-tag"') == 2 and "alpha · ann · manual" in page
-    assert 'title="alpha · ann · manual; beta · bob · import"' in page  # the overlapping piece names both
-    assert "inset 0 -3px 0 rgba(0, 0, 255, 0.9)" in page
-    assert page.index("Dr X · GP") < page.index("alpha · ann · manual")
-
-
-def test_next_uncoded_wraps_round(index):
-    first = views.next_uncoded(index, "nobody", None)
-    last = int(index.segments["segment_id"].max())
-    assert first == int(index.segments["segment_id"].min())
-    assert views.next_uncoded(index, "nobody", last) == first

@@ -1,11 +1,16 @@
-"""Documents: the list with filters, and a document with its speaker turns and coded spans."""
+"""Documents: the list with filters, and a document read in the document view (read-only: coding happens in the
+coding studio, one click away)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from qualcoder.coding import COUNTED_STATUSES
-from qualcoder.explorer import highlight, state, views
+from qualcoder.explorer import safe, state, studio, views
+from qualcoder.explorer.components.document_view import document_view, event_value
+from qualcoder.explorer.components.runs import build_view
+
+VIEW_KEY, CLICKED = "documents_view", "documents_clicked"
 
 
 def render() -> None:
@@ -24,17 +29,26 @@ def render() -> None:
         shown = shown[shown["name"].str.contains(name, case=False, regex=False)]
     st.caption(f"{len(shown)} of {len(frame)} documents")
     st.dataframe(shown.drop(columns=["sha256", "source_path"], errors="ignore"), hide_index=True, height=260)
-    chosen = st.selectbox("Read a document", shown["name"].tolist())
+    ids = dict(zip(shown["name"], shown["doc_id"]))
+    chosen = st.selectbox("Read a document", list(ids))
     if chosen:
-        _document(project, folder, revision, chosen)
+        _document(project, folder, revision, int(ids[chosen]))
 
 
-def _document(project, folder: str, revision, name: str) -> None:
-    document = project.document(name)
+def _remember_click(name: str) -> None:
+    value = event_value(VIEW_KEY, name)
+    if name == "click" and value:
+        st.session_state[CLICKED] = [int(i) for i in value.get("coding_ids", [])]
+
+
+def _document(project, folder: str, revision, doc_id: int) -> None:
+    parts = studio.parts(folder, doc_id, revision)
+    document = parts.document
     st.subheader(document.name)
-    st.caption(f"{document.doc_type} · {document.language} · {document.date or 'no date'}")
-    codings = state.codings(folder, revision)
-    codings = codings[codings["doc_id"] == document.id]
+    st.caption(safe.md(f"{document.doc_type} · {document.language} · {document.date or 'no date'}"))
+    st.page_link("qualcoder/explorer/workbench.py", label="Code this document in the coding studio ▸",
+                 query_params={"doc": str(doc_id)})
+    codings = studio.document_codings(folder, doc_id, revision)
     cols = st.columns(3)
     coders = cols[0].multiselect("Coders shown", sorted(codings["coder"].unique()), key="doc_coders")
     sources = cols[1].multiselect("Sources shown", sorted(codings["source"].unique()), key="doc_sources")
@@ -42,14 +56,22 @@ def _document(project, folder: str, revision, name: str) -> None:
     shown = codings[codings["status"].isin([*COUNTED_STATUSES, *(["suggested"] if suggestions else [])])]
     shown = views.keep(views.keep(shown, "coder", coders), "source", sources)
     book = state.codebook(folder, revision)
-    palette = views.colours(book)
-    speakers = project.speakers_df()
-    turns = views.turn_captions(project, document.id, state.turns(folder, revision).get(document.id, []), speakers)
-    present = sorted(shown["code"].unique())
-    st.html(highlight.legend_html([(c, views.label(book, c)) for c in present], palette))
-    st.html(highlight.document_html(document.text, highlight.spans_from(shown), palette, turns))
+    view = build_view(document.text, studio.shown_codings(shown, "", studio.Layers()), turns=parts.turns,
+                      sections=parts.sections, professions=parts.professions)
+    clicked = [i for i in st.session_state.get(CLICKED, []) if i in set(shown["coding_id"])]
+    hint = "Click a coded span or a chip in the margin to list its codings below; code it in the coding studio."
+    document_view(studio.view_data(view, parts, book, "", active=clicked, height="60vh", hint=hint), key=VIEW_KEY,
+                  on_event=_remember_click)
+    if clicked:
+        st.markdown("**Codings clicked**")
+        st.dataframe(_described(shown[shown["coding_id"].isin(clicked)], book, document.language), hide_index=True)
     with st.expander(f"{len(shown)} codings in this document"):
-        st.dataframe(shown.drop(columns=["doc_id", "doc"]), hide_index=True)
+        st.dataframe(_described(shown, book, document.language), hide_index=True)
+
+
+def _described(codings, book, language: str):
+    return codings.assign(label=[views.label(book, c, language) for c in codings["code"]])[
+        ["coding_id", "label", "coder", "source", "status", "confidence", "start", "end", "memo"]]
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ import pandas as pd
 from qualcoder.codebook import Codebook
 from qualcoder.coding import HUMAN_SOURCES
 from qualcoder.explorer.filters import SegmentIndex
-from qualcoder.project import Project
 
 SOURCE_GROUPS = {"manual": "human", "import": "human", "rules": "rules", "model": "model"}
 
@@ -22,10 +21,6 @@ def label(book: Codebook | None, code: str, language: str = "fr") -> str:
         return code
     text = found.label.get(language) or next(iter(found.label.values()), "")
     return f"{code} — {text}" if text else code
-
-
-def colours(book: Codebook | None) -> dict[str, str]:
-    return {c.id: c.color for c in book.codes} if book else {}
 
 
 def keep(frame: pd.DataFrame, column: str, values: list) -> pd.DataFrame:
@@ -87,65 +82,6 @@ def _coverage_row(code: str, text: str, links: pd.DataFrame, total: int) -> dict
             "share_human": round(human / total, 3), "share_rules": round(rules / total, 3)}
 
 
-# documents -------------------------------------------------------------------------------------------------
-def turn_captions(project: Project, doc_id: int, turns: list, speakers: pd.DataFrame) -> list[tuple[int, str]]:
-    """(start, "speaker · profession") for each turn of a document that has a speaker."""
-    mine = speakers[speakers["doc_id"] == doc_id].set_index("speaker")["profession"].to_dict()
-    captions = []
-    for turn in turns:
-        if turn.speaker:
-            profession = mine.get(turn.speaker)
-            captions.append((turn.start, f"{turn.speaker} · {profession}" if isinstance(profession, str)
-                             else turn.speaker))
-    return captions
-
-
-# workbench -------------------------------------------------------------------------------------------------
-def next_uncoded(index: SegmentIndex, coder: str, after: int | None) -> int | None:
-    """The first segment after ``after`` (wrapping round) that ``coder`` has not coded."""
-    mine = index.links.loc[index.links["coder"] == coder, "segment_id"].unique()
-    ids = index.segments["segment_id"]
-    open_ids = ids[~ids.isin(mine)].to_numpy()
-    if not len(open_ids):
-        return None
-    later = open_ids[open_ids > after] if after is not None else open_ids
-    return int(later[0] if len(later) else open_ids[0])
-
-
-def uncertain_suggestions(index: SegmentIndex, codings: pd.DataFrame) -> pd.DataFrame:
-    """Open model suggestions, the most uncertain first (confidence nearest 0.5), with their segment."""
-    open_ = codings[codings["status"] == "suggested"].copy()
-    if open_.empty:
-        return pd.DataFrame(columns=["segment_id", "coding_id", "code", "confidence", "doc", "text"])
-    segments = index.segments[["segment_id", "doc_id", "start", "end"]]
-    # the segment holding the suggestion's start
-    merged = pd.merge_asof(open_.sort_values("start"), segments.sort_values("start"), on="start",
-                           by="doc_id", suffixes=("", "_segment"), direction="backward")
-    merged = merged.dropna(subset=["segment_id"]).astype({"segment_id": "int64"})
-    merged["margin"] = (merged["confidence"] - 0.5).abs()
-    merged = merged.sort_values(["margin", "segment_id", "code"])
-    return merged[["segment_id", "coding_id", "code", "confidence", "doc", "text"]].reset_index(drop=True)
-
-
-def segment_codings(index: SegmentIndex, codings: pd.DataFrame, segment_id: int) -> pd.DataFrame:
-    """Every coding (suggestions included) overlapping the segment."""
-    segment = index.segments.loc[index.segments["segment_id"] == segment_id].iloc[0]
-    found = codings[(codings["doc_id"] == segment["doc_id"]) & (codings["start"] < segment["end"])
-                    & (codings["end"] > segment["start"])]
-    return found[["coding_id", "code", "label_fr", "coder", "source", "status", "confidence", "memo"]]
-
-
-def context(index: SegmentIndex, segment_id: int, around: int = 2) -> pd.DataFrame:
-    """The segment and its ``around`` neighbours on each side in the same document."""
-    frame = index.segments
-    position = frame.index[frame["segment_id"] == segment_id][0]
-    doc_id = frame.at[position, "doc_id"]
-    window = frame.iloc[max(position - around, 0): position + around + 1]
-    return window[window["doc_id"] == doc_id]
-
-
-def is_human(source: str) -> bool:
-    return source in HUMAN_SOURCES
 
 
 def human_coders(codings: pd.DataFrame) -> list[str]:

@@ -1,12 +1,20 @@
-"""Code: the coding workbench. Step through segments, apply, accept or reject codes, write memos."""
+"""Coding studio: read a document whole, select any passage and code it, act on the codings there, undo and redo.
+
+The document view (``components/document_view``) sends selections, clicks and the codes chosen in its picker; the
+callbacks in ``actions.py`` write through the Project; ``studio.py`` reads and prepares what is drawn.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from qualcoder.explorer import actions, state, views
+from qualcoder.explorer import actions, safe, state, studio, views
+from qualcoder.explorer.actions import ACTIVE, CODER, DOCUMENT, FOCUS, MESSAGE, SELECTION
+from qualcoder.explorer.components.document_view import document_view
+from qualcoder.explorer.filters import SegmentFilter
 
-MODES = ("Next uncoded", "Most uncertain suggestion", "Filtered list")
+MODES = ("Read", "Next uncoded segment", "Most uncertain suggestion", "Filtered list")
+LISTED = 500
 
 
 def render() -> None:
@@ -14,114 +22,193 @@ def render() -> None:
     if project is None:
         return
     folder, revision = state.folder(), state.revision(project)
-    st.title("Coding workbench")
-    st.session_state.setdefault("wb_coder", st.query_params.get("coder", ""))
-    coder = st.text_input("Who are you? (your coder name, recorded on every coding)", key="wb_coder",
-                          on_change=actions.remember_coder).strip()
-    if not coder:
-        st.info("Type your coder name to start.")
+    st.title("Coding studio")
+    documents = state.documents(folder, revision)
+    if documents.empty:
+        st.info(safe.md("Import documents first: qualcoder import FILES."))
         return
+    names = dict(zip(documents["doc_id"].tolist(), documents["name"].tolist()))
+    actions.arrive(names)
     book = state.codebook(folder, revision)
-    if book is None:
-        st.info("Load a codebook first: `qualcoder codebook load FILE`.")
-        return
-    index, codings = state.segment_index(folder, revision), state.codings(folder, revision)
-    current = _current(index, coder)
-    _navigator(index, codings, coder, current, book)
-    if current is None:
-        st.success(f"{coder} has coded every segment.")
-        return
-    _segment(index, current)
-    _codings(index, codings, current, coder, book)
-    _memos(project, index, current, coder)
+    top = st.columns([1, 2, 1.3, 1.7], vertical_alignment="bottom")
+    top[0].text_input("Coder", key=CODER, on_change=actions.remember_coder, placeholder="your coder name")
+    top[1].selectbox("Document", list(names), format_func=names.get, key=DOCUMENT, on_change=actions.choose_document)
+    coder, doc_id = actions.coder(), int(st.session_state[DOCUMENT])
+    mode = top[2].selectbox("Step through", MODES, key="studio_mode")
+    with top[3]:
+        _queue_button(mode, coder)
+    if mode == MODES[3]:
+        _filtered_list(folder, revision, book, names)
+    if not coder:
+        st.info("Type your coder name to code (it is recorded on every coding); until then the document is read-only.")
+    elif book is None:
+        st.info(safe.md("Load a codebook first (qualcoder codebook load FILE) to code; the document is read-only."))
+    codings = studio.document_codings(folder, doc_id, revision)
+    left, right = st.columns([3, 1.3], gap="medium")
+    parts = studio.parts(folder, doc_id, revision)
+    recent = project.recent_codes(coder, studio.RECENT_CODES) if coder else []
+    with left:
+        layers = _toolbar(project, coder)
+        focus = st.session_state.get(FOCUS)
+        focus = focus if focus and focus["doc"] == doc_id else None
+        data = studio.view_data(studio.built_view(folder, doc_id, revision, coder, layers), parts, book, coder,
+                                focus=focus, active=st.session_state.get(ACTIVE, []), recent=recent)
+        document_view(data, key=studio.VIEW_KEY, on_event=actions.view_event)
+    with right:
+        _selection(doc_id)
+        _codings_panel(codings, parts, book, coder, recent)
+        _memos(project, doc_id, coder)
+        _history(project, coder)
 
 
-def _current(index, coder: str) -> int | None:
-    wanted = st.query_params.get("segment")
-    if wanted and wanted.isdigit() and (index.segments["segment_id"] == int(wanted)).any():
-        return int(wanted)
-    first = views.next_uncoded(index, coder, None)
-    actions.go_to(first)  # in the URL, so that a reload comes back to this segment
-    return first
+def _queue_button(mode: str, coder: str) -> None:
+    if mode == MODES[1]:
+        st.button("Next uncoded segment ▸", on_click=actions.next_uncoded, disabled=not coder)
+    elif mode == MODES[2]:
+        st.button("Most uncertain suggestion ▸", on_click=actions.next_uncertain)
 
 
-def _navigator(index, codings, coder: str, current: int | None, book) -> None:
-    mode = st.radio("Step through", MODES, horizontal=True, key="wb_mode")
-    if mode == MODES[0]:
-        st.button("Next uncoded segment", on_click=lambda: actions.go_to(views.next_uncoded(index, coder, current)))
-    elif mode == MODES[1]:
-        queue = views.uncertain_suggestions(index, codings)
-        if queue.empty:
-            st.info("There is no open suggestion. Run `qualcoder suggest` to get some.")
-            return
-        st.button("Next most uncertain suggestion", on_click=actions.go_to, args=(int(queue.iloc[0]["segment_id"]),))
-        st.dataframe(queue.head(10), hide_index=True, height=200)
+def _filtered_list(folder, revision, book, names: dict[int, str]) -> None:
+    index = state.segment_index(folder, revision)
+    cols = st.columns([1.2, 1.2, 0.8, 3], vertical_alignment="bottom")
+    code = cols[0].selectbox("Coded with", [None, *index.options["code"]], key="studio_list_code",
+                             format_func=lambda c: "any or none" if c is None else views.label(book, c))
+    text = cols[1].text_input("Text contains", key="studio_list_text")
+    here = cols[2].toggle("This document only", value=True, key="studio_list_here")
+    frame = index.segments[index.mask(SegmentFilter(codes=(code,) if code else (), text=text))]
+    if here:
+        frame = frame[frame["doc_id"] == st.session_state[DOCUMENT]]
+    shown = frame.head(LISTED)
+    rows = {int(r.segment_id): (int(r.doc_id), int(r.start), int(r.end)) for r in shown.itertuples()}
+    captions = {int(r.segment_id): f"{r.segment_id} · {names.get(int(r.doc_id), '')} · {studio.quote(r.text, 70)}"
+                for r in shown.itertuples()}
+    cols[3].selectbox(f"Segment ({len(frame)} match)", list(rows), index=None, format_func=captions.get,
+                      key="studio_list_pick", on_change=actions.open_listed, args=("studio_list_pick", rows))
+
+
+def _layers(project, coder: str) -> studio.Layers:
+    """Other coders (of the whole project: the choice holds from one document to the next), rule codings, model
+    suggestions: shown or hidden (blind coding hides the others)."""
+    others = [name for name in project.coders() if name != coder]
+    shown = st.multiselect("Other coders shown", others, default=others, key="studio_others",
+                           placeholder="none: only your own codings")
+    rules = st.toggle("Rule codings", value=True, key="studio_rules")
+    model = st.toggle("Model suggestions", value=True, key="studio_model")
+    return studio.Layers(tuple(shown), rules, model)
+
+
+def _toolbar(project, coder: str) -> studio.Layers:
+    undo_next, redo_next = project.next_steps(coder) if coder else (None, None)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("↶ Undo", on_click=actions.undo, disabled=undo_next is None, key="studio_undo",
+                  help=safe.md(f"Undo: {undo_next.summary}") if undo_next else "Nothing to undo")
+        st.button("↷ Redo", on_click=actions.redo, disabled=redo_next is None, key="studio_redo",
+                  help=safe.md(f"Redo: {redo_next.summary}") if redo_next else "Nothing to redo")
+        with st.popover("Layers"):
+            layers = _layers(project, coder)
+        message = st.session_state.get(MESSAGE)
+        if message:
+            st.caption(safe.md(message), width="stretch")
+        elif undo_next:
+            st.caption(safe.md(f"Undo would take back: {undo_next.summary}"), width="stretch")
+    return layers
+
+
+def _selection(doc_id: int) -> None:
+    selection = st.session_state.get(SELECTION)
+    st.markdown("**Selection**")
+    if selection and selection.get("doc") == doc_id:
+        st.caption(safe.md(f"{selection['start']}–{selection['end']}, {selection['end'] - selection['start']} "
+                           "characters"))
+        safe.text_block(f"«{studio.quote(selection.get('text', ''), 240)}»")
     else:
-        cols = st.columns(3)
-        docs = cols[0].multiselect("Document", sorted(index.segments["doc"].unique()))
-        code = cols[1].selectbox("Coded with", [None, *index.options["code"]], format_func=lambda c: "any or none"
-                                 if c is None else views.label(book, c))
-        text = cols[2].text_input("Text contains", key="wb_text")
-        from qualcoder.explorer.filters import SegmentFilter
-
-        frame = index.segments[index.mask(SegmentFilter(codes=(code,) if code else (), text=text))]
-        frame = views.keep(frame, "doc", docs)
-        choices = frame["segment_id"].head(500).tolist()
-        captions = dict(zip(frame["segment_id"], frame["doc"] + " · " + frame["text"].str.slice(0, 80)))
-        picked = st.selectbox(f"Segment ({len(frame)} match)", choices, index=None, format_func=lambda s:
-                              f"{s} · {captions[s]}", key="wb_pick")
-        if picked is not None and picked != current:
-            actions.go_to(int(picked))
-            st.rerun()
+        st.caption("Select a passage in the document (mouse, or ↓ then Shift+→).")
 
 
-def _segment(index, current: int) -> None:
-    around = views.context(index, current)
-    row = around[around["segment_id"] == current].iloc[0]
-    who = f"{row['speaker']} ({row['profession']})" if isinstance(row["speaker"], str) else "no speaker"
-    st.subheader(f"Segment {current}")
-    st.caption(f"{row['doc']} · {row['type']} · {row['date'] or 'no date'} · {who}"
-               + (f" · {row['section']}" if isinstance(row["section"], str) else ""))
-    for item in around.itertuples():
-        speaker = f"**{item.speaker}:** " if isinstance(item.speaker, str) else ""
-        if item.segment_id == current:
-            st.info(f"{speaker}{item.text}")
-        else:
-            st.caption(f"{speaker}{item.text}")
+def _codings_panel(codings, parts, book, coder: str, recent: list[str]) -> None:
+    active = st.session_state.get(ACTIVE, [])
+    st.markdown(f"**Codings here** ({len(active)})" if active else "**Codings here**")
+    if not active:
+        st.caption("Click a coded span or a chip in the margin to list its codings.")
+        return
+    by_id = codings.set_index("coding_id")
+    language = parts.document.language
+    choices = studio.code_choices(book, recent)
+    order = {"mine": 0, "human": 1, "rules": 2, "model": 3}
+    present = [i for i in active if i in by_id.index]
+    present.sort(key=lambda i: order[studio.layer_of(by_id.at[i, "source"], by_id.at[i, "coder"], coder)])
+    for coding_id in present + [i for i in active if i not in by_id.index]:
+        if coding_id not in by_id.index:
+            st.warning(f"Coding {coding_id} no longer exists: it was removed (by an undo, or by someone else).")
+            continue
+        _coding_card(coding_id, by_id.loc[coding_id], parts.document.text, book, coder, language, choices)
 
 
-def _codings(index, codings, current: int, coder: str, book) -> None:
-    present = views.segment_codings(index, codings, current)
-    st.markdown(f"**Codings on this segment** ({len(present)})")
-    st.dataframe(present, hide_index=True)
-    for row in present.itertuples():
-        if row.status == "suggested":
-            cols = st.columns([4, 1, 1])
-            cols[0].write(f"Suggestion {row.coding_id}: {views.label(book, row.code)} (p = {row.confidence:.2f})")
-            cols[1].button("Accept", key=f"acc{row.coding_id}", on_click=actions.decide,
-                           args=(int(row.coding_id), coder, True))
-            cols[2].button("Reject", key=f"rej{row.coding_id}", on_click=actions.decide,
-                           args=(int(row.coding_id), coder, False))
-        elif row.coder == coder and row.source == "manual":
-            cols = st.columns([5, 1])
-            cols[0].write(f"Your coding {row.coding_id}: {views.label(book, row.code)}")
-            cols[1].button("Remove", key=f"rm{row.coding_id}", on_click=actions.remove, args=(int(row.coding_id),))
-    with st.form("wb_apply", clear_on_submit=False, border=True):
-        st.multiselect("Apply codes", [c.id for c in book.codes], format_func=lambda c: views.label(book, c),
-                       key="wb_codes")
-        st.text_input("Memo on these codings (optional)", key="wb_coding_memo")
-        st.form_submit_button("Apply", type="primary", on_click=actions.apply_codes, args=(current, coder))
+def _coding_card(coding_id: int, row, text: str, book, coder: str, language: str, choices: list[str]) -> None:
+    layer = studio.layer_of(row["source"], row["coder"], coder)
+    with st.container(border=True, key=f"studio_card_{coding_id}"):
+        colour = studio.safe_colour(book.code(row["code"]).color if book and row["code"] in
+                                    {c.id for c in book.codes} else None)
+        st.html(f'<div style="border-left: 5px solid {colour}; padding-left: 6px; font-weight: 600">'
+                f'{safe.esc(views.label(book, row["code"], language))}</div>')
+        confidence = f" · p = {row['confidence']:.2f}" if row["confidence"] == row["confidence"] and \
+            row["confidence"] is not None else ""
+        st.caption(safe.md(f"coding {coding_id} · {row['coder']} · {row['source']} · {row['status']}{confidence}"
+                           f" · {row['start']}–{row['end']}"))
+        safe.text_block(f"«{studio.quote(text[int(row['start']):int(row['end'])], 120)}»")
+        if not coder:
+            if isinstance(row["memo"], str):
+                safe.text_block(f"Memo: {row['memo']}")
+            return
+        if layer == "mine":
+            _own_coding(coding_id, row, book, choices)
+        elif row["source"] == "model" and row["status"] == "suggested":
+            cols = st.columns(2)
+            cols[0].button("Accept", key=f"studio_accept_{coding_id}", on_click=actions.decide, args=(coding_id, True),
+                           type="primary")
+            cols[1].button("Reject", key=f"studio_reject_{coding_id}", on_click=actions.decide,
+                           args=(coding_id, False))
+        elif row["source"] in ("rules", "model"):
+            st.button("Reject", key=f"studio_reject_{coding_id}", on_click=actions.decide, args=(coding_id, False),
+                      help="It stays rejected when autocode or suggest run again; Undo brings it back.")
+        elif isinstance(row["memo"], str):
+            safe.text_block(f"Memo: {row['memo']}")
 
 
-def _memos(project, index, current: int, coder: str) -> None:
-    doc_id = int(index.segments.loc[index.segments["segment_id"] == current, "doc_id"].iloc[0])
+def _own_coding(coding_id: int, row, book, choices: list[str]) -> None:
+    memo = row["memo"] if isinstance(row["memo"], str) else ""
+    # keyed on the current values: after a change or an undo, the widgets show what is stored
+    code_key, memo_key = f"studio_code_{coding_id}_{row['code']}", f"studio_memo_{coding_id}_{hash(memo)}"
+    options = choices if row["code"] in choices else [row["code"], *choices]
+    st.selectbox("Code", options, index=options.index(row["code"]), key=code_key,
+                 format_func=lambda c: views.label(book, c), on_change=actions.change_code, args=(coding_id, code_key))
+    st.text_area("Memo", value=memo, key=memo_key, height=68)
+    st.button("Save memo", key=f"studio_save_{coding_id}", on_click=actions.save_memo, args=(coding_id, memo_key))
+    cols = st.columns(2)
+    cols[0].button("Resize", key=f"studio_resize_{coding_id}", on_click=actions.resize, args=(coding_id,),
+                   disabled=not st.session_state.get(SELECTION), help="Give it the extent of the current selection")
+    cols[1].button("Remove", key=f"studio_remove_{coding_id}", on_click=actions.remove, args=(coding_id,))
+
+
+def _memos(project, doc_id: int, coder: str) -> None:
     memos = project.memos_df()
     mine = memos[(memos["target"] == "document") & (memos["target_id"] == str(doc_id))]
     with st.expander(f"Memos on this document ({len(mine)})"):
         for memo in mine.itertuples():
-            st.markdown(f"*{memo.coder}, {memo.created_at:%Y-%m-%d %H:%M}:* {memo.text}")
-        st.text_area("New memo", key="wb_memo")
-        st.button("Save memo", on_click=actions.write_memo, args=("document", doc_id, coder, "wb_memo"))
+            st.caption(safe.md(f"{memo.coder}, {memo.created_at:%Y-%m-%d %H:%M}"))
+            safe.text_block(memo.text)
+        if coder:
+            st.text_area("New memo", key="studio_doc_memo")
+            st.button("Save memo", key="studio_doc_memo_save", on_click=actions.write_memo,
+                      args=("document", doc_id, "studio_doc_memo"))
+
+
+def _history(project, coder: str) -> None:
+    if not coder:
+        return
+    with st.expander("Your recent actions"):
+        history = project.history_df(coder, limit=10)
+        st.dataframe(history[["created_at", "kind", "summary"]], hide_index=True)
 
 
 if __name__ == "__main__":

@@ -232,17 +232,25 @@ class Repository:
             rows = session.execute(select(DocumentRow.id, DocumentRow.language, DocumentRow.text)).all()
         return {doc_id: (language, text) for doc_id, language, text in rows}
 
-    def turns(self) -> dict[int, list[Turn]]:
+    def turns(self, doc_ids: Iterable[int] | None = None) -> dict[int, list[Turn]]:
+        """doc_id -> its speaker turns in order (every document's, or only those of ``doc_ids``)."""
+        query = select(TurnRow).order_by(TurnRow.document_id, TurnRow.position)
+        if doc_ids is not None:
+            query = query.where(TurnRow.document_id.in_(list(doc_ids)))
         with Session(self.engine) as session:
-            rows = session.scalars(select(TurnRow).order_by(TurnRow.document_id, TurnRow.position)).all()
+            rows = session.scalars(query).all()
             found: dict[int, list[Turn]] = {}
             for r in rows:
                 found.setdefault(r.document_id, []).append(Turn(r.start, r.end, r.speaker, r.section, r.timestamp))
         return found
 
-    def sections(self) -> dict[int, list[Section]]:
+    def sections(self, doc_ids: Iterable[int] | None = None) -> dict[int, list[Section]]:
+        """doc_id -> its sections in order (every document's, or only those of ``doc_ids``)."""
+        query = select(SectionRow).order_by(SectionRow.document_id, SectionRow.position)
+        if doc_ids is not None:
+            query = query.where(SectionRow.document_id.in_(list(doc_ids)))
         with Session(self.engine) as session:
-            rows = session.scalars(select(SectionRow).order_by(SectionRow.document_id, SectionRow.position)).all()
+            rows = session.scalars(query).all()
             found: dict[int, list[Section]] = {}
             for r in rows:
                 found.setdefault(r.document_id, []).append(Section(r.start, r.end, r.title, r.kind))
@@ -405,6 +413,13 @@ class Repository:
             }
 
     # codebooks -------------------------------------------------------------------------------
+    def codebook_mark(self) -> tuple[int, str] | None:
+        """(id, version) of the codebook row in force: it changes whenever a codebook is loaded. None without one."""
+        with Session(self.engine) as session:
+            row = session.execute(select(CodebookRow.id, CodebookRow.version).order_by(CodebookRow.id.desc())
+                                  .limit(1)).first()
+        return tuple(row) if row else None
+
     def active_codebook(self) -> tuple[dict, str] | None:
         with Session(self.engine) as session:
             row = session.scalars(select(CodebookRow).order_by(CodebookRow.id.desc()).limit(1)).first()
@@ -467,6 +482,20 @@ class Repository:
                         for table in (SpeakerRow, ValueGroupRow)))
         return Revision(*marks[:6], statuses, *marks[6:], labels)
 
+    def coders(self, sources: Iterable[str]) -> list[str]:
+        """The coders with codings from any of ``sources``, sorted."""
+        query = select(CodingRow.coder).where(CodingRow.source.in_(list(sources))).distinct().order_by(CodingRow.coder)
+        with Session(self.engine) as session:
+            return list(session.scalars(query))
+
+    def recent_codes(self, coder: str, limit: int) -> list[str]:
+        """The codes ``coder`` applied most recently (newest first, each once)."""
+        newest = func.max(CodingRow.id)
+        query = (select(CodingRow.code).where(CodingRow.coder == coder, CodingRow.source == "manual")
+                 .group_by(CodingRow.code).order_by(newest.desc()).limit(limit))
+        with Session(self.engine) as session:
+            return list(session.scalars(query))
+
     # the action log --------------------------------------------------------------------------
     def act(self, actor: str, kind: str, summary: str, work: Callable[[Changes], Result], *,
             undoable: bool = True) -> tuple[Result, Action]:
@@ -491,12 +520,23 @@ class Repository:
         """Redo ``actor``'s latest undone action, unless a new action came after the undo."""
         return self._step(actor, undo=False)
 
+    def next_steps(self, actor: str) -> tuple[Action | None, Action | None]:
+        """The actions an undo and a redo by ``actor`` would act on now (None when there is none)."""
+        with Session(self.engine) as session:
+            done, undone = self._stacks(session, actor)
+            return tuple(journal.as_action(session.get(ActionRow, stack[-1])) if stack else None
+                         for stack in (done, undone))
+
+    @staticmethod
+    def _stacks(session: Session, actor: str) -> tuple[list[int], list[int]]:
+        entries = session.execute(select(ActionRow.id, ActionRow.kind, ActionRow.undoable, ActionRow.target)
+                                  .where(ActionRow.actor == actor).order_by(ActionRow.id)).all()
+        return journal.stacks([tuple(entry) for entry in entries])
+
     def _step(self, actor: str, undo: bool) -> Action | None:
         self._authorize(actor, "undo" if undo else "redo")
         with Session(self.engine) as session, session.begin():
-            entries = session.execute(select(ActionRow.id, ActionRow.kind, ActionRow.undoable, ActionRow.target)
-                                      .where(ActionRow.actor == actor).order_by(ActionRow.id)).all()
-            done, undone = journal.stacks([tuple(entry) for entry in entries])
+            done, undone = self._stacks(session, actor)
             stack = done if undo else undone
             if not stack:
                 return None
