@@ -113,7 +113,9 @@ class Changes:
         if "created_at" in found.columns and values.get("created_at") is None:
             values = {**values, "created_at": now()}
         try:
-            row = self.session.execute(insert(found).values(**values).returning(*found.columns)).one()
+            # values as parameters, not in the statement: one cached statement per table (building a cache key
+            # from the values cost 20 ms an insert)
+            row = self.session.execute(insert(found).returning(*found.columns), values).one()
         except IntegrityError as error:  # a unique row written by someone else at the same moment
             raise StaleChange(f"another {table[:-1]} like this one was written meanwhile") from error
         after = dict(row._mapping)
