@@ -25,7 +25,6 @@ from qualcoder.ingest.report import document_report
 from qualcoder.ingest.speakers import SpeakerLayout
 from qualcoder.ingest.structure import default_role, parse_structure, same_person
 from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument
-from qualcoder.nlp import load_pipeline, parse_documents, pipeline_key
 from qualcoder.segment import parse_blocks_of, parse_method, segment_document
 from qualcoder.store.database import make_engine, upgrade
 from qualcoder.store.repository import DocumentConflict, Repository, Revision
@@ -383,6 +382,8 @@ class Project:
 
     def ensure_parses(self, texts=None, turns=None, n_process: int = 1, progress: Progress | None = None) -> int:
         """Parse every document whose cached parse is missing or from another pipeline; return how many."""
+        from qualcoder import nlp
+
         texts = self.repo.texts() if texts is None else texts
         turns = self.repo.turns() if turns is None else turns
         stored = self.repo.parse_pipelines()
@@ -390,7 +391,7 @@ class Project:
         keys = {}
         for doc_id, (language, _) in sorted(texts.items()):
             if language not in keys:
-                keys[language] = pipeline_key(self.nlp(language))
+                keys[language] = nlp.pipeline_key(self.nlp(language))
             if stored.get(doc_id) != keys[language]:
                 todo.setdefault(language, []).append(doc_id)
         total, done = sum(len(ids) for ids in todo.values()), 0
@@ -398,7 +399,7 @@ class Project:
             model = self.config.models.get(language, "auto")
             items = ((doc_id, parse_blocks_of(texts[doc_id][1], turns.get(doc_id, []))) for doc_id in doc_ids)
             batch = []
-            for doc_id, parse in parse_documents(language, model, items, n_process=n_process):
+            for doc_id, parse in nlp.parse_documents(language, model, items, n_process=n_process):
                 batch.append((doc_id, keys[language], parse))
                 done += 1
                 if len(batch) >= 50:
@@ -411,6 +412,8 @@ class Project:
 
     def nlp(self, language: str):
         """The spaCy pipeline this project uses for a language (loaded once per process)."""
+        from qualcoder.nlp import load_pipeline  # spaCy is imported only when a pipeline is needed
+
         return load_pipeline(language, self.config.models.get(language, "auto"))
 
     # tables --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qualcoder.errors import InvalidSegmentation
 from qualcoder.models import Turn
-from qualcoder.nlp import Parse
+from qualcoder.text.parse import Parse
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 METHODS = ("turn", "paragraph", "sentence", "window:N")

@@ -9,8 +9,8 @@ Every code table counts the same thing: a (segment, code) pair where a selected 
 accepted) covers half the segment or half the coding (see ``units``).
 """
 
-from qualcoder.analysis.cooccurrence import cooccurrence, cooccurrence_matrix
-from qualcoder.analysis.crosstab import Crosstab, crosstab
+from importlib import import_module
+
 from qualcoder.analysis.errors import (
     AnalysisError,
     InvalidOption,
@@ -19,17 +19,27 @@ from qualcoder.analysis.errors import (
     UnknownAttribute,
     UnknownCodeOption,
 )
-from qualcoder.analysis.frequencies import code_frequencies
-from qualcoder.analysis.kwic import kwic
-from qualcoder.analysis.presence import presence_matrix
-from qualcoder.analysis.specificities import specificities
-from qualcoder.analysis.timeline import timeline
-from qualcoder.analysis.units import ATTRIBUTES, attributes, coded_units, segment_table
+
+# each table's module is imported when the table is first asked for (PEP 562): crosstab needs scipy.stats and kwic
+# the rules (spaCy), which `qualcoder --help` must not pay for
+_HOMES = {"cooccurrence": "cooccurrence", "cooccurrence_matrix": "cooccurrence", "Crosstab": "crosstab",
+          "crosstab": "crosstab", "code_frequencies": "frequencies", "kwic": "kwic", "presence_matrix": "presence",
+          "specificities": "specificities", "timeline": "timeline", "ATTRIBUTES": "units", "attributes": "units",
+          "coded_units": "units", "segment_table": "units", "framework_matrix": "framework",
+          "FrameworkMatrix": "framework"}
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
+    return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
+
 
 __all__ = [
     "ATTRIBUTES",
     "AnalysisError",
     "Crosstab",
+    "FrameworkMatrix",
     "InvalidOption",
     "InvalidQuery",
     "NothingToAnalyse",
@@ -41,6 +51,7 @@ __all__ = [
     "cooccurrence",
     "cooccurrence_matrix",
     "crosstab",
+    "framework_matrix",
     "kwic",
     "presence_matrix",
     "segment_table",

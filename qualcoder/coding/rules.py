@@ -19,7 +19,7 @@ from spacy.language import Language
 from qualcoder.codebook import Code, Codebook
 from qualcoder.coding.patterns import Pattern, PatternRefused, compile_pattern
 from qualcoder.errors import UnsafePattern
-from qualcoder.nlp import Parse
+from qualcoder.text.parse import Parse
 
 RULE_CODER = "rules"
 

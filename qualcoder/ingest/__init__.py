@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from pathlib import Path
 
 from qualcoder.errors import EmptyFile, MissingFile, UnsupportedFormat
-from qualcoder.ingest import iramuteq, office, plain, subtitles, tabular, tei, transcript_json
+from qualcoder.ingest import iramuteq
 from qualcoder.ingest.language import LanguageGuess, identify
 from qualcoder.ingest.metadata import DocumentMeta, SpeakerInfo, speaker_applies
 from qualcoder.ingest.raw import RawText
@@ -18,22 +19,35 @@ from qualcoder.models import ParsedDocument
 
 Reader = Callable[[Path, bytes], list[RawText]]
 
-READERS: dict[str, Reader] = {
-    ".txt": plain.read_text,
-    ".md": plain.read_text,
-    ".rtf": plain.read_rtf,
-    ".html": plain.read_html,
-    ".htm": plain.read_html,
-    ".docx": office.read_docx,
-    ".odt": office.read_odt,
-    ".pdf": office.read_pdf,
-    ".vtt": subtitles.read_vtt,
-    ".srt": subtitles.read_srt,
-    ".csv": tabular.read_csv,
-    ".xlsx": tabular.read_xlsx,
-    ".json": transcript_json.read_json,
-    ".xml": tei.read_tei,
+# suffix -> "module.function" of this package: a reader's module (python-docx, pypdf, inscriptis...) is imported
+# when a file of its format is read, not when qualcoder starts
+READERS: dict[str, str] = {
+    ".txt": "plain.read_text",
+    ".md": "plain.read_text",
+    ".rtf": "plain.read_rtf",
+    ".html": "plain.read_html",
+    ".htm": "plain.read_html",
+    ".docx": "office.read_docx",
+    ".odt": "office.read_odt",
+    ".pdf": "office.read_pdf",
+    ".vtt": "subtitles.read_vtt",
+    ".srt": "subtitles.read_srt",
+    ".csv": "tabular.read_csv",
+    ".xlsx": "tabular.read_xlsx",
+    ".json": "transcript_json.read_json",
+    ".xml": "tei.read_tei",
 }
+
+
+def reader_for(suffix: str) -> Reader | None:
+    """The reader of a file suffix (``.docx``), or None when the format is not read."""
+    found = READERS.get(suffix.lower())
+    if found is None:
+        return None
+    module, function = found.split(".")
+    return getattr(import_module(f"qualcoder.ingest.{module}"), function)
+
+
 METADATA_FILE_NAMES = {"metadata.csv", "speakers.csv"}
 _HEADER_ATTRIBUTES = ("venue", "attendees", "apologies", "minute_taker", "chair", "agenda", "subject")
 
@@ -61,7 +75,7 @@ def read_raw(path: Path) -> list[RawText]:
     """Read one file with the reader for its extension; raise a ``QualcoderError`` naming the file."""
     if not path.is_file():
         raise MissingFile("file not found", place=path, fix="Check the path you gave.")
-    reader = READERS.get(path.suffix.lower())
+    reader = reader_for(path.suffix)
     if reader is None:
         raise UnsupportedFormat(
             f"{path.suffix or 'a file without extension'} is not a format qualcoder reads",
@@ -72,7 +86,7 @@ def read_raw(path: Path) -> list[RawText]:
     data = path.read_bytes()
     if not data:
         raise EmptyFile("the file is empty", place=path, fix="Check that you exported the right file.")
-    if reader is plain.read_text:
+    if READERS[path.suffix.lower()] == "plain.read_text":  # a .txt may be an IRaMuTeQ corpus
         texts = reader(path, data)
         if iramuteq.is_iramuteq(texts[0].text):
             return iramuteq.split_iramuteq(texts[0].text, path)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from qualcoder.lexico.lexicon import normalise
 from qualcoder.models import Turn
-from qualcoder.nlp import Parse
+from qualcoder.text.parse import Parse
 
 WEAK_BREAKS = {",", ";", ":", "—", "–", "…"}
 SPAN_COLUMNS = ["position", "doc_id", "start", "end", "turn", "words"]
@@ -35,7 +35,7 @@ class TextSegments:
 def cut_document(text: str, parse: Parse, turns: list[Turn], size: int = 40) -> list[tuple[int, int, int, int]]:
     """(start, end, turn, words) of each segment of one document.
 
-    >>> from qualcoder.nlp import Parse
+    >>> from qualcoder.text.parse import Parse
     >>> text = "Un deux trois. Quatre cinq. Six sept huit neuf."
     >>> starts = [0, 3, 8, 13, 15, 22, 26, 28, 32, 37, 42, 46]
     >>> ends = [2, 7, 13, 14, 21, 26, 27, 31, 36, 41, 46, 47]

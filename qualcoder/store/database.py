@@ -6,10 +6,6 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -59,17 +55,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _config() -> Config:
+def _config():
+    from alembic.config import Config  # alembic is imported when a project is opened, not when qualcoder starts
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -79,6 +81,8 @@ def upgrade(engine: Engine, target: str = "head") -> Path | None:
     current = current_revision(engine)
     if current == (head_revision() if target == "head" else target):
         return None
+    from alembic import command
+
     backup = _backup_sqlite(engine, current) if current is not None else None
     config = _config()
     try:

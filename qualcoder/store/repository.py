@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from qualcoder.errors import UnknownDocument
 from qualcoder.ingest.metadata import SpeakerInfo
 from qualcoder.models import Document, ParsedDocument, Section, Turn
-from qualcoder.nlp import Parse
 from qualcoder.store import journal
 from qualcoder.store.journal import Action, Changes
 from qualcoder.store.tables import (
@@ -40,6 +39,7 @@ from qualcoder.store.tables import (
     UserRow,
     ValueGroupRow,
 )
+from qualcoder.text.parse import Parse
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:

@@ -1,0 +1,1 @@
+"""Text: the stored parse of each document (the spaCy pipelines themselves live in ``qualcoder.nlp``)."""
