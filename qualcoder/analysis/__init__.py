@@ -6,11 +6,12 @@
 >>> # analysis.kwic(project, "infirmier")
 
 Every code table counts the same thing: a (segment, code) pair where a selected coding (status applied or
-accepted) covers half the segment or half the coding (see ``units``).
+accepted) covers half the segment or half the coding (see ``units``). The heavy libraries (scipy.stats, the
+rules' spaCy) are imported inside the functions that use them, so importing this package stays cheap.
 """
 
-from importlib import import_module
-
+from qualcoder.analysis.cooccurrence import cooccurrence, cooccurrence_matrix
+from qualcoder.analysis.crosstab import Crosstab, crosstab
 from qualcoder.analysis.errors import (
     AnalysisError,
     InvalidOption,
@@ -19,21 +20,13 @@ from qualcoder.analysis.errors import (
     UnknownAttribute,
     UnknownCodeOption,
 )
-
-# each table's module is imported when the table is first asked for (PEP 562): crosstab needs scipy.stats and kwic
-# the rules (spaCy), which `qualcoder --help` must not pay for
-_HOMES = {"cooccurrence": "cooccurrence", "cooccurrence_matrix": "cooccurrence", "Crosstab": "crosstab",
-          "crosstab": "crosstab", "code_frequencies": "frequencies", "kwic": "kwic", "presence_matrix": "presence",
-          "specificities": "specificities", "timeline": "timeline", "ATTRIBUTES": "units", "attributes": "units",
-          "coded_units": "units", "segment_table": "units", "framework_matrix": "framework",
-          "FrameworkMatrix": "framework"}
-
-
-def __getattr__(name: str):
-    if name not in _HOMES:
-        raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
-    return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
-
+from qualcoder.analysis.framework import FrameworkMatrix, framework_matrix
+from qualcoder.analysis.frequencies import code_frequencies
+from qualcoder.analysis.kwic import kwic
+from qualcoder.analysis.presence import presence_matrix
+from qualcoder.analysis.specificities import specificities
+from qualcoder.analysis.timeline import timeline
+from qualcoder.analysis.units import ATTRIBUTES, attributes, coded_units, segment_table
 
 __all__ = [
     "ATTRIBUTES",

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency
-from scipy.stats.contingency import association
 
 from qualcoder.analysis.errors import NothingToAnalyse
 from qualcoder.analysis.units import UNKNOWN, check_attribute, code_order, codebook_of, coded_units, segment_table
@@ -75,6 +73,9 @@ def crosstab(project, by: str, *, coders: Sequence[str] | None = None, sources: 
 
 def _test(by: str, observed: pd.DataFrame) -> Crosstab:
     values = observed.to_numpy(dtype=float)
+    from scipy.stats import chi2_contingency  # here, not at the top: `qualcoder --help` must not load scipy.stats
+    from scipy.stats.contingency import association
+
     chi2, p_value, dof, expected = chi2_contingency(values, correction=False)
     total = values.sum()
     rows = values.sum(axis=1, keepdims=True) / total

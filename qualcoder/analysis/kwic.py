@@ -10,7 +10,6 @@ import pandas as pd
 from qualcoder.analysis.errors import InvalidQuery, NothingToAnalyse, check_choice
 from qualcoder.analysis.tokens import place_in_segments, token_table
 from qualcoder.analysis.units import segment_table
-from qualcoder.coding.rules import lemmatise
 
 MODES = ("lemma", "phrase", "regex")
 COLUMNS = ["doc", "speaker", "profession", "segment_id", "start", "end", "left", "match", "right"]
@@ -78,6 +77,8 @@ def _lemma_spans(project, query: str, documents: pd.DataFrame) -> pd.DataFrame:
         tokens = token_table(project, doc_ids.tolist()) if len(doc_ids) else None
         if tokens is None or tokens.empty:
             continue
+        from qualcoder.coding.rules import lemmatise  # here: the rules import spaCy, which start-up must not pay for
+
         wanted = lemmatise(project.nlp(str(language)), [query])[query]
         if not wanted:
             continue

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import xlogy
-from scipy.stats import chi2, hypergeom
 
 from qualcoder.analysis.errors import NothingToAnalyse, check_choice
 from qualcoder.analysis.tokens import place_in_segments, token_table
@@ -115,6 +113,8 @@ def log_tail(k: np.ndarray, total: int, big: np.ndarray, draws: np.ndarray, uppe
     """
     k, big, draws = (np.asarray(a, dtype=float) for a in (k, big, draws))
     rest = total - big - draws
+    from scipy.stats import hypergeom  # here, not at the top: `qualcoder --help` must not load scipy.stats
+
     first = hypergeom.logpmf(k, total, big, draws)
     sums = np.ones_like(k)
     term = np.ones_like(k)
@@ -134,6 +134,9 @@ def log_tail(k: np.ndarray, total: int, big: np.ndarray, draws: np.ndarray, uppe
 
 def _loglik(k, word_totals, group_tokens, total, expected):
     """Dunning's G2 on the 2x2 table (word / other words) x (group / rest), signed by over- or under-use."""
+    from scipy.special import xlogy
+    from scipy.stats import chi2
+
     rest = word_totals - k
     rest_expected = (total - group_tokens) * word_totals / total
     g2 = 2 * (xlogy(k, k / np.where(expected > 0, expected, 1)) + xlogy(rest, rest / np.where(rest_expected > 0,

@@ -1,5 +1,5 @@
 """Serve the explorer in a subprocess and drive it with Debian's Chromium: for the browser tests and the
-screenshots in ``docs/``. Nothing here is used by the explorer itself."""
+screenshots in ``docs/``. Also the command line ``qualcoder explore`` runs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from qualcoder.errors import QualcoderError
 
-APP = Path(__file__).resolve().parent.parent.parent / "app.py"
+APP = Path(__file__).resolve().parent / "app.py"  # inside the package: an installed wheel serves it
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
