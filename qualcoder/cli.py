@@ -19,8 +19,9 @@ from qualcoder.cli_lexico import lexico_app
 from qualcoder.cli_refi import register_refi
 from qualcoder.cli_report import report_app
 from qualcoder.cli_study import register_study
-from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, _run, console, errors
+from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _fail, _open, _print_frame, _run, console, errors
 from qualcoder.cli_team import register_team
+from qualcoder.errors import UsageError
 from qualcoder.models import ImportReport
 from qualcoder.project import Project
 
@@ -346,8 +347,7 @@ def codebook_export(
 
     book = _run(_open(project).codebook)
     if format not in ("yaml", "md"):
-        errors.print("[Q507] --format: use yaml or md.")
-        raise typer.Exit(code=2)
+        _fail(UsageError(f"--format {format}: use yaml or md", place="codebook export"))
     text = to_yaml(book) if format == "yaml" else to_markdown(book, language)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -612,8 +612,8 @@ def agreement(
     if ctx.invoked_subcommand is not None:
         return
     if not coders:
-        errors.print("[Q701] --coders: name the coders to compare. Example: --coders coder_a,coder_b.")
-        raise typer.Exit(code=2)
+        _fail(UsageError("--coders is missing: name the coders to compare", place="agreement",
+                         fix="Example: --coders coder_a,coder_b."))
     frame = _run(lambda: _open(project).agreement(_names(coders), _names(codes) or None, level, by,
                                                   include_uncoded, variable))
     if csv:
@@ -661,8 +661,7 @@ def agreement_resolve(
         decision = _run(lambda: p.resolve(_names(coders), segment, code, keep, coder))
         console.print(f"Decision {decision} recorded ({keep}).")
     else:
-        errors.print("[Q701] resolve: give --segment, --code and --keep, or --agreed, or --undo ID.")
-        raise typer.Exit(code=2)
+        _fail(UsageError("give --segment, --code and --keep, or --agreed, or --undo ID", place="agreement resolve"))
 
 
 @agreement_app.command("decisions")
@@ -725,8 +724,9 @@ def topics_show(
     key = topic if ":" in topic else f"{found.topics['language'].iloc[0]}:{topic}"
     row = found.topics[found.topics["key"] == key]
     if row.empty:
-        errors.print(f"[Q602] {topic}: no such topic in run {found.name}. List them with `qualcoder topics list`.")
-        raise typer.Exit(code=2)
+        from qualcoder.topics import TopicError
+
+        _fail(TopicError(f"no such topic in run {found.name}", place=topic, fix="List them with `qualcoder topics list`."))
     console.print(f"[bold]{key}[/bold] {row.iloc[0]['label']} ({row.iloc[0]['size']} segments)")
     console.print("Words: " + row.iloc[0]["top_words"])
     codes = found.code_table()

@@ -9,7 +9,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -68,6 +68,16 @@ def _run(action):
             raise
         errors.print(f"[red]{full}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
+
+
+def _fail(error: QualcoderError) -> NoReturn:
+    """Stop the command with ``error``'s message and exit 2, as :func:`_run` does for errors raised by the API."""
+
+    def raising() -> NoReturn:
+        raise error
+
+    _run(raising)
+    raise AssertionError("unreachable")  # _run always exits on an error
 
 
 def _raise_interrupt(signum, _frame) -> None:

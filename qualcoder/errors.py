@@ -4,10 +4,15 @@ Every error carries a code (``Q104``) and a message that names the cause, the pl
 and the fix, in the manner of spaCy's ``errors.py``. The CLI turns them into exit codes and the
 explorer into ``st.error``; nowhere else catches them.
 
-Codes:
-    Q1xx  input files (import)            Q2xx  project, configuration and store
-    Q3xx  language pipelines and models   Q4xx  segmentation and analysis options
-    Q25x-Q26x  interrupts, full disks, backup and restore      Q54x  codebook patterns and YAML limits
+Codes (each defined once; the README's "Errors" table lists them all, a test checks both):
+    Q0xx  command-line usage                 Q1xx  input files (import)
+    Q20x  project, configuration and store   Q25x  interrupts, full disks, backup and restore
+    Q26x  team: merge, accounts and roles    Q3xx  language pipelines and models
+    Q4xx  segmentation                       Q50x  codebook and codings      Q51x  model-assisted coding
+    Q52x  undo, redo and stale views         Q54x  codebook patterns and YAML limits
+    Q6xx  embeddings and topics              Q7xx  agreement                 Q8xx  analysis tables
+    Q90x  exports                            Q92x  REFI-QDA                  Q93x  lexicometry
+    Q95x  the explorer's server
 """
 
 from __future__ import annotations
@@ -33,8 +38,16 @@ class QualcoderError(Exception):
         return f"[{self.code}] {where}{self.message}.{fix}"
 
 
+class UsageError(QualcoderError):
+    """A command-line option the command cannot use (a value out of its choices, options missing together)."""
+
+    code = "Q010"
+
+
 class InputFileError(QualcoderError):
     """A file given to the importer cannot be read as a document."""
+
+    code = "Q100"
 
 
 class UnsupportedFormat(InputFileError):

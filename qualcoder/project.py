@@ -12,7 +12,7 @@ from qualcoder.codebook import Codebook, load_codebook
 from qualcoder.coding import COUNTED_STATUSES, codebook_edits, edits, manual
 from qualcoder.coding.codebooks import CodebookChange, active_codebook, load_into, require_code
 from qualcoder.config import CONFIG_NAME, ProjectConfig, read_config, write_config
-from qualcoder.errors import NotSegmented, ProjectExists, QualcoderError
+from qualcoder.errors import InputFileError, NotSegmented, ProjectExists, QualcoderError
 from qualcoder.ingest.metadata import (
     DocumentMeta,
     SpeakerInfo,
@@ -211,8 +211,8 @@ class Project:
             except QualcoderError as error:
                 report.failures.append(ImportFailure(str(file), error.code, str(error)))
             except Exception as error:  # an unforeseen reader failure must not stop the batch
-                message = f"[Q100] {file}: unexpected error while reading ({type(error).__name__}: {error})."
-                report.failures.append(ImportFailure(str(file), "Q100", message))
+                failure = InputFileError(f"unexpected error while reading ({type(error).__name__}: {error})", place=file)
+                report.failures.append(ImportFailure(str(file), failure.code, str(failure)))
             if progress:
                 progress("import", done, len(files))
         segments = self._segment_new([doc_id for doc_id, _ in stored], report, progress)
