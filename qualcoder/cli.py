@@ -19,7 +19,7 @@ from qualcoder.cli_lexico import lexico_app
 from qualcoder.cli_refi import register_refi
 from qualcoder.cli_report import report_app
 from qualcoder.cli_study import register_study
-from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _fail, _open, _print_frame, _run, console, errors
+from qualcoder.cli_support import Commands, CsvOption, ProjectOption, _bar, _open, _print_frame, console, errors
 from qualcoder.cli_team import register_team
 from qualcoder.errors import UsageError
 from qualcoder.models import ImportReport
@@ -29,14 +29,14 @@ SpeakersLayoutOption = Annotated[str | None, typer.Option(
     "--speakers-layout", help="How speaker labels are written: auto, colon, line, parliament, bracket, timestamp, "
                               "voice, none, or regex:PATTERN with a (?P<speaker>...) group.")]
 app = typer.Typer(help="qualcoder: qualitative analysis of interviews and meeting minutes, on your machine.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                  cls=Commands, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder to create (holds qualcoder.toml and project.db).")],
     database: Annotated[str | None, typer.Option(help="Database URL, e.g. postgresql://127.0.0.1/study.")] = None,
 ) -> None:
     """Create a project: a folder with qualcoder.toml and a SQLite store (or PostgreSQL with --database)."""
-    project = _run(lambda: Project.create(folder, database=database))
+    project = Project.create(folder, database=database)
     where = "PostgreSQL" if project.engine.dialect.name == "postgresql" else "SQLite"
     console.print(f"Created project [bold]{project.config.name}[/bold] in {folder} ({where}).")
 
@@ -58,8 +58,8 @@ def import_(
     """
     p = _open(project)
     with _bar() as progress:
-        report = _run(lambda: p.import_files(paths, meta=meta, speakers=speakers, language=language,
-                                             progress=progress, speakers_layout=speakers_layout))
+        report = (p.import_files(paths, meta=meta, speakers=speakers, language=language,
+                                 progress=progress, speakers_layout=speakers_layout))
     _print_report(report)
     if report.failures:
         raise typer.Exit(code=1)
@@ -99,7 +99,7 @@ def segment(
     """Cut every document into segments (re-segmenting keeps codings: they anchor to characters)."""
     p = _open(project)
     with _bar() as progress:
-        count = _run(lambda: p.segment(by=by, n_process=processes, progress=progress))
+        count = p.segment(by=by, n_process=processes, progress=progress)
     console.print(f"{count} segments ({by}).")
 
 
@@ -107,7 +107,7 @@ def segment(
 def status(project: ProjectOption = Path(".")) -> None:
     """Counts by document type and language, and by speaker profession."""
     p = _open(project)
-    info = _run(p.status)
+    info = p.status()
     totals = info["totals"]
     console.print(f"[bold]{p.config.name}[/bold] ({p.engine.dialect.name}): {totals['documents']} documents, "
                   f"{totals['words']} words, {totals['turns']} turns, {totals['segments']} segments "
@@ -132,7 +132,7 @@ def documents(ctx: typer.Context, project: ProjectOption = Path("."), csv: CsvOp
     if ctx.invoked_subcommand is not None:
         return
     p = _open(project)
-    frame = _run(lambda: p.documents_df(with_text=csv))
+    frame = p.documents_df(with_text=csv)
     if not csv:
         frame = frame[["doc_id", "name", "type", "language", "date", "format", "n_chars"]]
     _print_frame(frame, csv)
@@ -147,10 +147,10 @@ def documents_remove(
     """Remove a document with its codings, memos, topic assignments, turns and segments (one transaction)."""
     p = _open(project)
     key = int(document) if document.isdigit() else document
-    found = _run(lambda: p.document(key))
+    found = p.document(key)
     if not yes and not typer.confirm(f"Remove {found.name} and everything coded in it?"):
         raise typer.Exit(code=1)
-    removed = _run(lambda: p.remove_document(found.id))
+    removed = p.remove_document(found.id)
     details = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in removed.items() if count)
     console.print(f"Removed {escape(found.name)}" + (f" with {details}." if details else "."), highlight=False)
 
@@ -168,8 +168,8 @@ def documents_set(
     """Correct a document's type, date or attributes (network, site, wave, ...)."""
     key = int(document) if document.isdigit() else document
     values = dict(item.split("=", 1) for item in attribute or [] if "=" in item)
-    _run(lambda: _open(project).set_document(coder, key, doc_type=doc_type, date=date, attributes=values or None,
-                                             remove=remove or ()))
+    (_open(project).set_document(coder, key, doc_type=doc_type, date=date, attributes=values or None,
+                                 remove=remove or ()))
     console.print(f"{escape(document)} updated.", highlight=False)
 
 
@@ -183,7 +183,7 @@ def documents_turns(
     p = _open(project)
     keys = [int(d) if d.isdigit() else d for d in documents or []]
     with _bar() as progress:
-        reports = _run(lambda: p.redetect_turns(keys or None, speakers_layout=speakers_layout, progress=progress))
+        reports = p.redetect_turns(keys or None, speakers_layout=speakers_layout, progress=progress)
     console.print(f"Turns found again in {len(reports)} document(s).")
     _print_documents(reports)
     for report in reports:
@@ -199,7 +199,7 @@ def segments(
 ) -> None:
     """List the segments with document, speaker, profession, role, offsets and text."""
     p = _open(project)
-    frame = _run(p.segments_df)
+    frame = p.segments_df()
     if not csv:
         frame = frame[["segment_id", "doc", "speaker", "profession", "start", "end", "text"]].head(limit).copy()
         frame["text"] = frame["text"].map(lambda t: t if len(t) <= 90 else t[:89] + "…")
@@ -217,7 +217,7 @@ def demo(
     from qualcoder.demo import build_demo
 
     with _bar() as progress:
-        project, report = _run(lambda: build_demo(folder, progress=progress))
+        project, report = build_demo(folder, progress=progress)
     _print_report(report)
     info = project.status()["totals"]
     console.print(f"Demo project in {folder}: {info['documents']} documents, {info['segments']} segments.")
@@ -239,7 +239,7 @@ def explore(
     from qualcoder.config import CONFIG_NAME
 
     if create and not (project / CONFIG_NAME).is_file():
-        _run(lambda: Project.create(project)).close()
+        Project.create(project).close()
         console.print(f"Created an empty project in {project}: bring documents in from the explorer.")
     _open(project).close()
     _serve(project, host, port)
@@ -278,11 +278,11 @@ def codebook_check(
     """
     from qualcoder.codebook import load_codebook
 
-    book = _run(lambda: load_codebook(file))
+    book = load_codebook(file)
     top = len(book.children(None))
     console.print(f"{file}: codebook {book.id!r}, {len(book.codes)} codes ({top} themes), version {book.version}.")
     if project is not None:
-        missing = _run(lambda: _open(project).unmatched_terms(book))
+        missing = _open(project).unmatched_terms(book)
         for term in missing:
             console.print(f"[yellow]{term}: its lemmas occur nowhere in the project's texts.[/yellow]")
         console.print(f"{len(missing)} term(s) never found in {project}.")
@@ -300,7 +300,7 @@ def codebook_load(
 ) -> None:
     """Make a codebook the project's codebook; refuses to drop codes that carry human codings."""
     pairs = dict(item.split("=", 1) for item in merge or [] if "=" in item)
-    change = _run(lambda: _open(project).load_codebook(file, force=force, merge=pairs, dry_run=dry_run))
+    change = _open(project).load_codebook(file, force=force, merge=pairs, dry_run=dry_run)
     verb = "Would load" if dry_run else "Loaded"
     console.print(f"{verb} codebook version {change.version} (before: {change.previous_version or 'none'}); "
                   f"{len(change.added)} codes added, {len(change.removed)} removed, {len(change.edited)} edited, "
@@ -318,7 +318,7 @@ def codebook_show(project: ProjectOption = Path("."),
                   language: Annotated[str, typer.Option(help="fr or en labels.")] = "fr") -> None:
     """The code tree with labels, colours and how many codings each code has."""
     p = _open(project)
-    book = _run(p.codebook)
+    book = p.codebook()
     counts = p.codings_df().groupby("code").size().to_dict()
     table = Table(title=f"{book.id} (version {book.version})")
     for column in ("code", "label", "codings"):
@@ -345,9 +345,9 @@ def codebook_export(
     """Export the project's codebook as YAML or as a readable Markdown document."""
     from qualcoder.codebook import to_markdown, to_yaml
 
-    book = _run(_open(project).codebook)
+    book = _open(project).codebook()
     if format not in ("yaml", "md"):
-        _fail(UsageError(f"--format {format}: use yaml or md", place="codebook export"))
+        raise UsageError(f"--format {format}: use yaml or md", place="codebook export")
     text = to_yaml(book) if format == "yaml" else to_markdown(book, language)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -369,8 +369,8 @@ def code_add(
 ) -> None:
     """Apply a code to a segment or to a span of a document."""
     key = int(doc) if doc and doc.isdigit() else doc
-    coding_id = _run(lambda: _open(project).add_coding(code, coder, segment=segment, doc=key, start=start,
-                                                       end=end, memo=memo))
+    coding_id = (_open(project).add_coding(code, coder, segment=segment, doc=key, start=start,
+                                           end=end, memo=memo))
     console.print(f"Coding {coding_id} added.")
 
 
@@ -380,7 +380,7 @@ def code_remove(coding_id: Annotated[int, typer.Argument(help="The coding id.")]
                 coder: Annotated[str | None, typer.Option("--coder", help="Who removes it (default: its coder); "
                                                           "`qualcoder undo --coder` brings it back.")] = None) -> None:
     """Remove a coding and the memos on it."""
-    _run(lambda: _open(project).remove_coding(coding_id, coder))
+    _open(project).remove_coding(coding_id, coder)
     console.print(f"Coding {coding_id} removed.")
 
 
@@ -393,7 +393,7 @@ def code_edit(
     project: ProjectOption = Path("."),
 ) -> None:
     """Change a coding's code or memo."""
-    _run(lambda: _open(project).edit_coding(coding_id, coder, code=code, memo=memo))
+    _open(project).edit_coding(coding_id, coder, code=code, memo=memo)
     console.print(f"Coding {coding_id} changed.")
 
 
@@ -406,7 +406,7 @@ def code_resize(
     project: ProjectOption = Path("."),
 ) -> None:
     """Give a coding a new span in its document (blanks at the edges are left out)."""
-    new_start, new_end = _run(lambda: _open(project).resize_coding(coding_id, start, end, coder))
+    new_start, new_end = _open(project).resize_coding(coding_id, start, end, coder)
     console.print(f"Coding {coding_id} now covers {new_start}-{new_end}.")
 
 
@@ -420,7 +420,7 @@ def code_list(
     csv: CsvOption = False,
 ) -> None:
     """List codings with their document, offsets, code, coder, source and text."""
-    frame = _run(lambda: _open(project).codings_df(coder=coder, code=code, source=source, status=status))
+    frame = _open(project).codings_df(coder=coder, code=code, source=source, status=status)
     if not csv:
         frame = frame[["coding_id", "doc", "start", "end", "code", "coder", "source", "status", "text"]].copy()
         frame["text"] = frame["text"].map(lambda t: t if len(t) <= 70 else t[:69] + "…")
@@ -431,7 +431,7 @@ def code_list(
 def code_accept(coding_id: Annotated[int, typer.Argument(help="The suggestion's coding id.")], coder: CoderOption,
                 project: ProjectOption = Path(".")) -> None:
     """Accept a suggestion (recorded with your name)."""
-    _run(lambda: _open(project).accept_suggestion(coding_id, coder))
+    _open(project).accept_suggestion(coding_id, coder)
     console.print(f"Suggestion {coding_id} accepted by {coder}.")
 
 
@@ -439,7 +439,7 @@ def code_accept(coding_id: Annotated[int, typer.Argument(help="The suggestion's 
 def code_reject(coding_id: Annotated[int, typer.Argument(help="The suggestion's coding id.")], coder: CoderOption,
                 project: ProjectOption = Path(".")) -> None:
     """Reject a suggestion (recorded with your name)."""
-    _run(lambda: _open(project).reject_suggestion(coding_id, coder))
+    _open(project).reject_suggestion(coding_id, coder)
     console.print(f"Suggestion {coding_id} rejected by {coder}.")
 
 
@@ -452,7 +452,7 @@ def code_memo(
     project: ProjectOption = Path("."),
 ) -> None:
     """Write a memo on a code, a document, a coding or the project."""
-    memo_id = _run(lambda: _open(project).add_memo(target, target_id, coder, text))
+    memo_id = _open(project).add_memo(target, target_id, coder, text)
     console.print(f"Memo {memo_id} saved.")
 
 
@@ -464,7 +464,7 @@ def merge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what the merge would bring.")] = False,
 ) -> None:
     """Merge another project into this one: documents matched by text, codings, memos and codes brought in."""
-    report = _run(lambda: _open(project).merge(other, coder, dry_run=dry_run))
+    report = _open(project).merge(other, coder, dry_run=dry_run)
     verb = "Would bring" if dry_run else "Brought"
     console.print(f"{verb} {report.codings_added} coding(s) ({report.codings_present} already here), "
                   f"{len(report.documents_added)} new document(s) ({report.documents_matched} matched), "
@@ -479,14 +479,14 @@ def merge(
 @app.command()
 def undo(coder: CoderOption, project: ProjectOption = Path(".")) -> None:
     """Undo your latest action (coding, edit, memo, accept/reject, decision); repeat to go further back."""
-    action = _run(lambda: _open(project).undo(coder))
+    action = _open(project).undo(coder)
     console.print(f"Undone: {action.summary.removeprefix('undo: ')}", highlight=False)
 
 
 @app.command()
 def redo(coder: CoderOption, project: ProjectOption = Path(".")) -> None:
     """Redo your latest undone action."""
-    action = _run(lambda: _open(project).redo(coder))
+    action = _open(project).redo(coder)
     console.print(f"Redone: {action.summary.removeprefix('redo: ')}", highlight=False)
 
 
@@ -498,7 +498,7 @@ def history(
     csv: CsvOption = False,
 ) -> None:
     """The action log, newest first: who did what, and when."""
-    frame = _run(lambda: _open(project).history_df(coder, None if csv else limit))
+    frame = _open(project).history_df(coder, None if csv else limit)
     _print_frame(frame, csv)
 
 
@@ -518,7 +518,7 @@ def autocode(
     """
     p = _open(project)
     with _bar() as progress:
-        report = _run(lambda: p.autocode(codes=codes, dry_run=dry_run, everything=all_codes, progress=progress))
+        report = p.autocode(codes=codes, dry_run=dry_run, everything=all_codes, progress=progress)
     if csv:
         _print_frame(report.codings, True)
         return
@@ -543,7 +543,7 @@ def train(
                                                    "a local model folder.")] = None,
 ) -> None:
     """Fit the code classifier (TF-IDF of lemmas, calibrated one-vs-rest logistic regression) on human codings."""
-    info = _run(lambda: _open(project).train(coders=coders, random_state=seed, embeddings=embeddings))
+    info = _open(project).train(coders=coders, random_state=seed, embeddings=embeddings)
     console.print(f"Trained on {info['segments']} segments for {len(info['codes'])} codes "
                   f"(codebook {info['codebook_version']}); model in models/classifier.joblib.")
     if info["skipped_codes"]:
@@ -560,12 +560,12 @@ def suggest(
     """Store the model's suggestions for coders to accept or reject, or list the least certain segments."""
     p = _open(project)
     if uncertain:
-        frame = _run(lambda: p.uncertain_segments(uncertain))
+        frame = p.uncertain_segments(uncertain)
         if not csv:
             frame["text"] = frame["text"].map(lambda t: t if len(t) <= 80 else t[:79] + "…")
         _print_frame(frame, csv, None if csv else "Code these next")
         return
-    count = _run(lambda: p.suggest(min_confidence=min_confidence))
+    count = p.suggest(min_confidence=min_confidence)
     console.print(f"{count} suggestion(s) stored; review them with `qualcoder code list --status suggested`.")
 
 
@@ -580,7 +580,7 @@ def evaluate(
     csv: CsvOption = False,
 ) -> None:
     """Per-code precision, recall and F1 of the rules and of the model against human codings."""
-    frame = _run(lambda: _open(project).evaluate(coders=coders, folds=folds, embeddings=embeddings))
+    frame = _open(project).evaluate(coders=coders, folds=folds, embeddings=embeddings)
     _print_frame(frame, csv, None if csv else "Rules and model against human codings")
 
 
@@ -612,10 +612,10 @@ def agreement(
     if ctx.invoked_subcommand is not None:
         return
     if not coders:
-        _fail(UsageError("--coders is missing: name the coders to compare", place="agreement",
-                         fix="Example: --coders coder_a,coder_b."))
-    frame = _run(lambda: _open(project).agreement(_names(coders), _names(codes) or None, level, by,
-                                                  include_uncoded, variable))
+        raise UsageError("--coders is missing: name the coders to compare", place="agreement",
+                         fix="Example: --coders coder_a,coder_b.")
+    frame = (_open(project).agreement(_names(coders), _names(codes) or None, level, by,
+                                      include_uncoded, variable))
     if csv:
         _print_frame(frame, True)
         return
@@ -631,7 +631,7 @@ def agreement_disagreements(
     csv: CsvOption = False,
 ) -> None:
     """Each segment and code where the coders differ, with the text and who applied what."""
-    frame = _run(lambda: _open(project).disagreements(_names(coders), _names(codes) or None))
+    frame = _open(project).disagreements(_names(coders), _names(codes) or None)
     if not csv:
         frame = frame.copy()
         frame["text"] = frame["text"].map(lambda t: t if len(t) <= 70 else t[:69] + "…")
@@ -652,22 +652,22 @@ def agreement_resolve(
     """Build the `consensus` coder's codings from decisions; the coders' own codings never change."""
     p = _open(project)
     if undo is not None:
-        _run(lambda: p.undo_decision(undo))
+        p.undo_decision(undo)
         console.print(f"Decision {undo} undone; its consensus codings are removed.")
     elif agreed:
-        count = _run(lambda: p.resolve_agreed(_names(coders), coder))
+        count = p.resolve_agreed(_names(coders), coder)
         console.print(f"{count} agreed (segment, code) pairs taken into the consensus.")
     elif segment is not None and code and keep:
-        decision = _run(lambda: p.resolve(_names(coders), segment, code, keep, coder))
+        decision = p.resolve(_names(coders), segment, code, keep, coder)
         console.print(f"Decision {decision} recorded ({keep}).")
     else:
-        _fail(UsageError("give --segment, --code and --keep, or --agreed, or --undo ID", place="agreement resolve"))
+        raise UsageError("give --segment, --code and --keep, or --agreed, or --undo ID", place="agreement resolve")
 
 
 @agreement_app.command("decisions")
 def agreement_decisions(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """Every adjudication decision, with who decided and whether it was undone."""
-    frame = _run(_open(project).decisions_df)
+    frame = _open(project).decisions_df()
     _print_frame(frame, csv)
 
 
@@ -696,8 +696,8 @@ def topics_fit(
     topics = int(nr_topics) if nr_topics and nr_topics.isdigit() else nr_topics
     p = _open(project)
     with _bar() as progress:
-        run = _run(lambda: p.fit_topics(embeddings, language, clusterer, min_topic_size, topics, guided, seed, name,
-                                        progress))
+        run = (p.fit_topics(embeddings, language, clusterer, min_topic_size, topics, guided, seed, name,
+                            progress))
     console.print(f"Run [bold]{run.name}[/bold] stored.")
     for note in run.report["notes"]:
         console.print(f"[yellow]{note}[/yellow]")
@@ -708,7 +708,7 @@ def topics_fit(
 @topics_app.command("list")
 def topics_list(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvOption = False) -> None:
     """The topics of a run: label, top words, size and share."""
-    frame = _run(lambda: _open(project).topic_run(run)).topics.drop(columns=["words"])
+    frame = _open(project).topic_run(run).topics.drop(columns=["words"])
     _print_frame(frame, csv)
 
 
@@ -720,13 +720,13 @@ def topics_show(
     segments: Annotated[int, typer.Option("--segments", help="How many segments to show.")] = 5,
 ) -> None:
     """A topic's words, its codes and its most typical segments."""
-    found = _run(lambda: _open(project).topic_run(run))
+    found = _open(project).topic_run(run)
     key = topic if ":" in topic else f"{found.topics['language'].iloc[0]}:{topic}"
     row = found.topics[found.topics["key"] == key]
     if row.empty:
         from qualcoder.topics import TopicError
 
-        _fail(TopicError(f"no such topic in run {found.name}", place=topic, fix="List them with `qualcoder topics list`."))
+        raise TopicError(f"no such topic in run {found.name}", place=topic, fix="List them with `qualcoder topics list`.")
     console.print(f"[bold]{key}[/bold] {row.iloc[0]['label']} ({row.iloc[0]['size']} segments)")
     console.print("Words: " + row.iloc[0]["top_words"])
     codes = found.code_table()
@@ -740,7 +740,7 @@ def topics_show(
 @topics_app.command("runs")
 def topics_runs(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """Every stored run with its parameters."""
-    _print_frame(_run(_open(project).topic_runs_df), csv)
+    _print_frame(_open(project).topic_runs_df(), csv)
 
 
 @topics_app.command("compare")
@@ -754,7 +754,7 @@ def topics_compare(
     from qualcoder.topic_tables import compare_runs
 
     p = _open(project)
-    frame, summary = _run(lambda: compare_runs(p.topic_run(run_a), p.topic_run(run_b)))
+    frame, summary = compare_runs(p.topic_run(run_a), p.topic_run(run_b))
     if not csv:
         console.print(f"{summary['common_segments']} segments in both runs; adjusted Rand index "
                       f"{summary['adjusted_rand']}.")
@@ -764,7 +764,7 @@ def topics_compare(
 @topics_app.command("align")
 def topics_align(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvOption = False) -> None:
     """Pair French and English topics through the codes their segments carry."""
-    _print_frame(_run(lambda: _open(project).topic_run(run)).aligned(), csv)
+    _print_frame(_open(project).topic_run(run).aligned(), csv)
 
 
 @app.command("import-codings")
@@ -774,7 +774,7 @@ def import_codings(
     project: ProjectOption = Path("."),
 ) -> None:
     """Import codings anchored by file and character offsets; rows whose quoted text differs are reported."""
-    result = _run(lambda: _open(project).import_codings(file, coder))
+    result = _open(project).import_codings(file, coder)
     console.print(f"Imported {result.imported} coding(s).")
     for line in result.mismatched + result.skipped:
         errors.print(f"[yellow]{line}[/yellow]", highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, _run, console
+from qualcoder.cli_support import ProjectOption, _open, console
 
 
 def register_backup(app: typer.Typer) -> None:
@@ -23,7 +23,7 @@ def backup(
 ) -> None:
     """Back the project's store up to one file (SQLite online backup, or pg_dump), with its schema version."""
     p = _open(project)
-    written = _run(lambda: p.backup("manual", output))
+    written = p.backup("manual", output)
     console.print(f"Backup written to {written} ({written.stat().st_size / 1e6:.1f} MB).")
 
 
@@ -36,7 +36,7 @@ def restore(
     Refuses a backup of a newer schema, of another kind of database, or of another project.
     """
     p = _open(project)
-    before = _run(lambda: p.restore(file))
+    before = p.restore(file)
     info = p.repo.counts()
     console.print(f"Restored {file}: {info['documents']} documents, {info['segments']} segments. "
                   f"The state before the restore is in {before}.")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, _run, console
+from qualcoder.cli_support import ProjectOption, _open, console
 
 CoderOption = Annotated[str, typer.Option("--coder", help="Who changes the codebook (recorded in the history).")]
 LanguageOption = Annotated[str, typer.Option("--language", help="fr or en: the language of the text you give.")]
@@ -26,8 +26,8 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Add a code to the project's codebook."""
-        new_id = _run(lambda: _open(project).add_code(coder, label, parent=parent, code_id=code_id, color=colour,
-                                                      definition=definition))
+        new_id = (_open(project).add_code(coder, label, parent=parent, code_id=code_id, color=colour,
+                                          definition=definition))
         console.print(f"Added code {new_id}.", highlight=False)
 
     @codebook_app.command("rename")
@@ -39,7 +39,7 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Give a code a new label in one language."""
-        _run(lambda: _open(project).update_code(coder, code, label={language: label}))
+        _open(project).update_code(coder, code, label={language: label})
         console.print(f"Code {code} is now labelled {label!r} ({language}).", highlight=False)
 
     @codebook_app.command("edit")
@@ -56,10 +56,10 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Define a code, give its criteria (they replace the language's list), recolour it, add an example."""
-        _run(lambda: _open(project).update_code(
-            coder, code, definition={language: definition} if definition is not None else None,
-            include={language: include} if include else None, exclude={language: exclude} if exclude else None,
-            color=colour, example=(example, source) if example else None))
+        (_open(project).update_code(
+coder, code, definition={language: definition} if definition is not None else None,
+include={language: include} if include else None, exclude={language: exclude} if exclude else None,
+color=colour, example=(example, source) if example else None))
         console.print(f"Code {code} changed.", highlight=False)
 
     @codebook_app.command("move")
@@ -70,7 +70,7 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Move a code under another parent, or to the top level."""
-        _run(lambda: _open(project).move_code(coder, code, parent))
+        _open(project).move_code(coder, code, parent)
         console.print(f"Code {code} is now under {parent or 'the top level'}.", highlight=False)
 
     @codebook_app.command("merge")
@@ -81,7 +81,7 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Merge one code into another: codings, memos and children move to the survivor."""
-        _run(lambda: _open(project).merge_codes(coder, source, target))
+        _open(project).merge_codes(coder, source, target)
         console.print(f"Merged {source} into {target}.", highlight=False)
 
     @codebook_app.command("delete")
@@ -91,5 +91,5 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Delete an unused code (refused while a person's coding uses it: merge it instead)."""
-        _run(lambda: _open(project).delete_code(coder, code))
+        _open(project).delete_code(coder, code)
         console.print(f"Deleted code {code}.", highlight=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, _run, console, errors
+from qualcoder.cli_support import ProjectOption, _open, console, errors
 
 export_app = typer.Typer(help="Export coded segments, the codebook and the project to other tools.",
                          no_args_is_help=True)
@@ -55,7 +55,7 @@ def export_segments(
             errors.print(f"[yellow]{warning.message}[/yellow]", highlight=False, soft_wrap=True)
         return len(frame)
 
-    rows = _run(run)
+    rows = run()
     console.print(f"Wrote {rows} row(s) to {out}.")
 
 
@@ -87,7 +87,7 @@ def export_codebook(
             raise UnsupportedExportFormat(f"cannot write a codebook as {suffix or 'a file without suffix'}",
                                           place=out, fix="End the file name with .docx or .md.")
 
-    _run(run)
+    run()
     console.print(f"Wrote {out}.")
 
 
@@ -105,5 +105,5 @@ def export_iramuteq(
 
     p = _open(project)
     chosen = [a.strip() for a in attributes.split(",") if a.strip()] if attributes else None
-    _run(lambda: iramuteq.write_corpus(p, out, by=by, attributes=chosen, force=force))
+    iramuteq.write_corpus(p, out, by=by, attributes=chosen, force=force)
     console.print(f"Wrote {out}.")

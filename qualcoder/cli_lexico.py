@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, _run, console
+from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, console
 
 lexico_app = typer.Typer(help="Lexicometry (IRaMuTeQ's Reinert method): chd, profile, afc, simi, codes, time, ...",
                          no_args_is_help=True)
@@ -21,7 +21,7 @@ def _stored(project: Path, run: str | None):
     from qualcoder import lexico
 
     p = _open(project)
-    return _run(lambda: lexico.run(p, run))
+    return lexico.run(p, run)
 
 
 def _write_html(figure, path: Path | None) -> None:
@@ -62,20 +62,20 @@ def chd(
     sizes = tuple(int(v) for v in double_min_forms.split(",") if v.strip()) if double_min_forms else (10, 15)
     from qualcoder.lexico.runs import parse_where
 
-    options = _run(lambda: lexico.LexicoOptions.make(
+    options = (lexico.LexicoOptions.make(
         where=parse_where(where), double=double, language=language, lemmas=lemmas, classes=classes,
         min_class_size=min_class_size, segment_size=segment_size, min_freq=min_freq, max_forms=max_forms,
         min_forms=min_forms, double_min_forms=sizes, min_members=min_members, full=full,
         active=tuple(a.strip() for a in active.split(",")) if active else None,
         skip_roles=tuple(r.strip() for r in skip_roles.split(",") if r.strip()), seed=seed, name=name))
     with _bar() as progress:
-        run = _run(lambda: lexico.fit(p, options, progress=progress))
+        run = lexico.fit(p, options, progress=progress)
     report = run.report
     console.print(f"Run [bold]{run.name}[/bold] ({run.kind}): {report['segments']} text segments, "
                   f"{report['active_forms']} active forms, {len(report['classes'])} classes.")
     for note in report["notes"]:
         console.print(f"[yellow]{note}[/yellow]")
-    _print_frame(_run(run.classes), False, "Classes")
+    _print_frame(run.classes(), False, "Classes")
 
 
 @lexico_app.command("runs")
@@ -84,7 +84,7 @@ def runs(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     from qualcoder import lexico
 
     p = _open(project)
-    _print_frame(_run(lambda: lexico.runs(p)), csv)
+    _print_frame(lexico.runs(p), csv)
 
 
 @lexico_app.command("classes")
@@ -93,11 +93,11 @@ def classes(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvO
     """Each class's size, share and most characteristic forms; --html writes the dendrogram (class sizes for
     --double runs)."""
     stored = _stored(project, run)
-    _print_frame(_run(stored.classes), csv)
+    _print_frame(stored.classes(), csv)
     if html:
         from qualcoder.lexico import figures
 
-        _write_html(_run(lambda: figures.classification(stored)), html)
+        _write_html(figures.classification(stored), html)
 
 
 @lexico_app.command("profile")
@@ -112,7 +112,7 @@ def profile(
 ) -> None:
     """Class profiles: forms with segments in class, total, share, signed chi2 and p."""
     stored = _stored(project, run)
-    _print_frame(_run(lambda: stored.profile(cls, top=top, kind=kind, min_chi2=min_chi2)), csv)
+    _print_frame(stored.profile(cls, top=top, kind=kind, min_chi2=min_chi2), csv)
 
 
 @lexico_app.command("segments")
@@ -124,7 +124,7 @@ def segments(
 ) -> None:
     """The characteristic segments of a class (the largest sums of its forms' chi2)."""
     stored = _stored(project, run)
-    _print_frame(_run(lambda: stored.characteristic_segments(cls, top)), csv)
+    _print_frame(stored.characteristic_segments(cls, top), csv)
 
 
 @lexico_app.command("variables")
@@ -138,7 +138,7 @@ def variables(
     """Star variables (segment attributes) associated with each class."""
     stored = _stored(project, run)
     chosen = [n.strip() for n in names.split(",")] if names else None
-    _print_frame(_run(lambda: stored.variables(chosen, min_chi2=min_chi2)), csv)
+    _print_frame(stored.variables(chosen, min_chi2=min_chi2), csv)
 
 
 @lexico_app.command("afc")
@@ -150,7 +150,7 @@ def afc(
 ) -> None:
     """Correspondence analysis of classes x forms (or x star modalities): coordinates on F1, F2."""
     stored = _stored(project, run)
-    rows, columns, inertia = _run(lambda: stored.afc(what, top))
+    rows, columns, inertia = stored.afc(what, top)
     if not csv:
         _print_frame(inertia, False, "Eigenvalues")
         _print_frame(rows, False, "Classes")
@@ -158,7 +158,7 @@ def afc(
     if html:
         from qualcoder.lexico import figures
 
-        _write_html(_run(lambda: figures.factor_map(stored, what, top)), html)
+        _write_html(figures.factor_map(stored, what, top), html)
 
 
 @lexico_app.command("simi")
@@ -171,7 +171,7 @@ def simi(
 ) -> None:
     """Similarity analysis: the maximum spanning tree of the co-occurrences of the most frequent forms."""
     stored = _stored(project, run)
-    nodes, edges = _run(lambda: stored.similarity(cls, top, index))
+    nodes, edges = stored.similarity(cls, top, index)
     if not csv:
         _print_frame(nodes, False, "Forms")
     _print_frame(edges, csv, None if csv else "Edges of the maximum spanning tree")
@@ -194,7 +194,7 @@ def codes(
     stored = _stored(project, run)
     def split(v):
         return ([x.strip() for x in v.split(",") if x.strip()] if v else None)
-    frame = _run(lambda: stored.code_table(level=level or None, coders=split(coders), sources=split(sources)))
+    frame = stored.code_table(level=level or None, coders=split(coders), sources=split(sources))
     _print_frame(frame if min_chi2 is None else frame[frame["chi2"] >= min_chi2], csv)
 
 
@@ -207,7 +207,7 @@ def topics(
 ) -> None:
     """Class x topic of a topic run."""
     stored = _stored(project, run)
-    frame = _run(lambda: stored.topic_table(topic_run))
+    frame = stored.topic_table(topic_run)
     _print_frame(frame if min_chi2 is None else frame[frame["chi2"] >= min_chi2], csv)
 
 
@@ -219,11 +219,11 @@ def time(
 ) -> None:
     """The classes over meetings (minutes in date order) or months, quarters, years."""
     stored = _stored(project, run)
-    _print_frame(_run(lambda: stored.over_time(period)), csv)
+    _print_frame(stored.over_time(period), csv)
     if html:
         from qualcoder.lexico import figures
 
-        _write_html(_run(lambda: figures.over_time(stored, period)), html)
+        _write_html(figures.over_time(stored, period), html)
 
 
 @lexico_app.command("compare")
@@ -235,7 +235,7 @@ def compare(
     from qualcoder import lexico
 
     p = _open(project)
-    table, summary = _run(lambda: lexico.compare(lexico.run(p, run_a), lexico.run(p, run_b)))
+    table, summary = lexico.compare(lexico.run(p, run_a), lexico.run(p, run_b))
     if not csv:
         console.print(", ".join(f"{k} = {v}" for k, v in summary.items()))
     _print_frame(table.reset_index(), csv)
@@ -247,5 +247,5 @@ def delete(run: Annotated[str, typer.Argument(help="The run to delete.")], proje
     from qualcoder.lexico.runs import delete_run
 
     p = _open(project)
-    _run(lambda: delete_run(p, run))
+    delete_run(p, run)
     console.print(f"Deleted run {run}.")

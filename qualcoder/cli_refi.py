@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, _run, console
+from qualcoder.cli_support import ProjectOption, _open, console
 from qualcoder.config import CONFIG_NAME
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
@@ -30,8 +30,8 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
 
         p = _open(project)
         wanted = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
-        _run(lambda: refi.export_qdpx(p, out, coders=wanted, include_suggestions=include_suggestions,
-                                      overwrite=force))
+        (refi.export_qdpx(p, out, coders=wanted, include_suggestions=include_suggestions,
+                          overwrite=force))
         console.print(f"Wrote {out} ({out.stat().st_size / 1e6:.1f} MB).")
 
     @export_app.command("qdc")
@@ -44,8 +44,8 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
         from qualcoder import refi
 
         p = _open(project)
-        book = _run(p.codebook)
-        _run(lambda: refi.export_qdc(book, out, overwrite=force))
+        book = p.codebook()
+        refi.export_qdc(book, out, overwrite=force)
         console.print(f"Wrote {out}: {len(book.codes)} codes.")
 
     @app.command("import-qdpx")
@@ -61,12 +61,12 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
         if (project / CONFIG_NAME).is_file():
             p = _open(project)
             if not into_existing and len(p.documents_df(with_text=False)):
-                _run(_refuse_existing(project))
-            summary = _run(lambda: refi.import_qdpx(file, p))
+                _refuse_existing(project)()
+            summary = refi.import_qdpx(file, p)
         else:
             from qualcoder.refi.new_project import import_qdpx_as_new_project
 
-            _, summary = _run(lambda: import_qdpx_as_new_project(file, project))
+            _, summary = import_qdpx_as_new_project(file, project)
         _print_summary(summary)
 
     @app.command("import-qdc")
@@ -80,7 +80,7 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
         from qualcoder import refi
 
         p = _open(project)
-        summary = _run(lambda: refi.import_qdc(file, p, force=force))
+        summary = refi.import_qdc(file, p, force=force)
         _print_summary(summary)
 
 

@@ -10,7 +10,7 @@ import typer
 
 from qualcoder import analysis
 from qualcoder.analysis.errors import check_choice
-from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, _run, console, errors
+from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, console, errors
 
 report_app = typer.Typer(help="Analysis tables: frequencies, co-occurrence, crosstabs, timelines, KWIC, specificities.",
                          no_args_is_help=True)
@@ -44,7 +44,7 @@ def _emit(frame: pd.DataFrame, csv: bool, output: Path | None, title: str, limit
     if output is not None:
         from qualcoder.export.tabular import write_table
 
-        _run(lambda: write_table(frame, output, force=True))
+        write_table(frame, output, force=True)
         console.print(f"Wrote {len(frame)} rows to {output}.")
         return
     shown = frame if csv or limit is None else frame.head(limit)
@@ -69,7 +69,7 @@ def frequencies(
 ) -> None:
     """Segments, documents and words per code, and its share of the segments (overall or per --by group)."""
     p = _open(project)
-    frame = _run(lambda: analysis.code_frequencies(p, by, **_selection(coders, sources, codes, level, suggestions)))
+    frame = analysis.code_frequencies(p, by, **_selection(coders, sources, codes, level, suggestions))
     _emit(frame, csv, output, "Code frequencies" + (f" by {by}" if by else ""))
 
 
@@ -92,11 +92,11 @@ def cooccurrence(
     p = _open(project)
     selection = _selection(coders, sources, codes, level, suggestions)
     if matrix:
-        frame = _run(lambda: analysis.cooccurrence_matrix(p, window=window, measure=measure, **selection))
+        frame = analysis.cooccurrence_matrix(p, window=window, measure=measure, **selection)
         frame = frame.reset_index()
     else:
-        _run(lambda: check_choice(measure, ("count", "jaccard"), "--measure"))
-        frame = _run(lambda: analysis.cooccurrence(p, window=window, **selection))
+        check_choice(measure, ("count", "jaccard"), "--measure")
+        frame = analysis.cooccurrence(p, window=window, **selection)
         frame = frame.sort_values([measure, "count" if measure == "jaccard" else "jaccard"], ascending=False,
                                   kind="stable")
     _emit(frame, csv, output, f"Co-occurrence ({measure}, window {window})")
@@ -117,8 +117,8 @@ def crosstab(
 ) -> None:
     """Codes x groups: chi-square, Cramér's V and adjusted standardised residuals (> 1.96: over-use)."""
     p = _open(project)
-    table = _run(lambda: analysis.crosstab(p, by, include_unknown=unknown,
-                                           **_selection(coders, sources, codes, level, suggestions)))
+    table = (analysis.crosstab(p, by, include_unknown=unknown,
+                               **_selection(coders, sources, codes, level, suggestions)))
     (errors if csv else console).print(table.summary(), highlight=False)
     if table.low_expected_share > 0.2:
         errors.print(f"[yellow]Warning: {table.low_expected_share:.0%} of the expected counts are below 5; the "
@@ -154,8 +154,8 @@ def timeline(
 ) -> None:
     """Share of each code per meeting or per period, in date order."""
     p = _open(project)
-    frame = _run(lambda: analysis.timeline(p, period=period, types=_list(types),
-                                           **_selection(coders, sources, codes, level, suggestions)))
+    frame = (analysis.timeline(p, period=period, types=_list(types),
+                               **_selection(coders, sources, codes, level, suggestions)))
     if not csv and output is None:
         frame = frame.pivot_table(index=["period", "date"], columns="code", values="share", sort=False,
                                   dropna=False).reset_index()
@@ -177,8 +177,8 @@ def presence(
 ) -> None:
     """One row per segment or document, one 0/1 column per code."""
     p = _open(project)
-    frame = _run(lambda: analysis.presence_matrix(p, unit=unit, **_selection(coders, sources, codes, level,
-                                                                             suggestions)))
+    frame = (analysis.presence_matrix(p, unit=unit, **_selection(coders, sources, codes, level,
+                                                                 suggestions)))
     _emit(frame, csv, output, f"Code presence per {unit}", limit)
 
 
@@ -195,7 +195,7 @@ def kwic(
 ) -> None:
     """Keyword in context: each occurrence with its document, speaker and profession."""
     p = _open(project)
-    frame = _run(lambda: analysis.kwic(p, query, mode=mode, width=width, language=language))
+    frame = analysis.kwic(p, query, mode=mode, width=width, language=language)
     if not csv and output is None:
         frame = frame[["doc", "speaker", "left", "match", "right"]]
     _emit(frame, csv, output, f"{query!r} ({mode})", limit)
@@ -218,8 +218,8 @@ def specificities(
 ) -> None:
     """Words a group over-uses (score > 0) or under-uses (< 0) against the corpus; |score| 2 = p 0.01."""
     p = _open(project)
-    frame = _run(lambda: analysis.specificities(p, by, method=method, min_count=min_count, unit=unit, top=top or None,
-                                                include_unknown=unknown))
+    frame = (analysis.specificities(p, by, method=method, min_count=min_count, unit=unit, top=top or None,
+                                    include_unknown=unknown))
     _emit(frame, csv, output, f"Specificities by {by} ({method})")
 
 
@@ -244,12 +244,12 @@ def framework(
     from qualcoder.export.tabular import parse_where
 
     p = _open(project)
-    matrix = _run(lambda: p.framework_matrix(rows, codes=_list(codes), level=level, coders=_list(coders),
-                                             sources=_list(sources), where=parse_where(where or []), name=name))
+    matrix = (p.framework_matrix(rows, codes=_list(codes), level=level, coders=_list(coders),
+                                 sources=_list(sources), where=parse_where(where or []), name=name))
     if output is not None:
         from qualcoder.export.framework import write_framework
 
-        _run(lambda: write_framework(matrix, output, force=True))
+        write_framework(matrix, output, force=True)
         console.print(f"Wrote the {len(matrix.row_values)} × {len(matrix.codes)} matrix to {output}.")
         return
     if csv:
@@ -269,5 +269,5 @@ def framework_summary(
     name: Annotated[str, typer.Option("--name", help="The matrix's name.")] = "default",
 ) -> None:
     """Write your summary of one cell of a framework matrix."""
-    _run(lambda: _open(project).set_framework_summary(coder, rows, row, code, text, name=name))
+    _open(project).set_framework_summary(coder, rows, row, code, text, name=name)
     console.print(f"Summary of {row} × {code} saved.", highlight=False)

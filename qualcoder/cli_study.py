@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, _run, console
+from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, console
 
 CoderOption = Annotated[str, typer.Option("--coder", help="Who makes the change (recorded, undoable).")]
 speakers_app = typer.Typer(help="The speakers of each document: list them, correct role, profession, organisation.",
@@ -24,7 +24,7 @@ def speakers_list(project: ProjectOption = Path("."), csv: CsvOption = False,
                   = False) -> None:
     """One row per document and speaker: role, profession, organisation, turns."""
     p = _open(project)
-    frame = _run(lambda: p.speakers_df(grouped=not as_given))
+    frame = p.speakers_df(grouped=not as_given)
     names = dict(p.documents_df(with_text=False)[["doc_id", "name"]].itertuples(index=False))
     frame.insert(1, "doc", frame["doc_id"].map(names))
     _print_frame(frame, csv)
@@ -45,15 +45,15 @@ def speakers_set(
     """Correct a speaker of one document (it wins over speakers.csv and the minutes' attendee list)."""
     key = int(doc) if doc.isdigit() else doc
     extra = dict(item.split("=", 1) for item in attribute or [] if "=" in item)
-    _run(lambda: _open(project).set_speaker(coder, key, speaker, role=role, profession=profession,
-                                            organisation=organisation, attributes=extra or None))
+    (_open(project).set_speaker(coder, key, speaker, role=role, profession=profession,
+                                organisation=organisation, attributes=extra or None))
     console.print(f"{speaker} in {doc} updated.", highlight=False)
 
 
 @groups_app.command("list")
 def groups_list(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """Every grouped value and its group."""
-    _print_frame(_run(_open(project).groups_df), csv)
+    _print_frame(_open(project).groups_df(), csv)
 
 
 @groups_app.command("set")
@@ -65,7 +65,7 @@ def groups_set(
     project: ProjectOption = Path("."),
 ) -> None:
     """Count several values of an attribute as one group in every table, chart and export."""
-    _run(lambda: _open(project).set_group(coder, attribute, values, group))
+    _open(project).set_group(coder, attribute, values, group)
     console.print(f"{attribute}: {', '.join(values)} now count as {group!r}.", highlight=False)
 
 
@@ -77,7 +77,7 @@ def groups_remove(
     project: ProjectOption = Path("."),
 ) -> None:
     """Take a value out of its group."""
-    _run(lambda: _open(project).remove_group(coder, attribute, value))
+    _open(project).remove_group(coder, attribute, value)
     console.print(f"{attribute}: {value} counts as itself again.", highlight=False)
 
 
@@ -90,7 +90,7 @@ def memos_list(
     csv: CsvOption = False,
 ) -> None:
     """List memos (what they are on, who wrote them, when), optionally searched."""
-    frame = _run(lambda: _open(project).memos_df(target=target, search=search))
+    frame = _open(project).memos_df(target=target, search=search)
     if not csv:
         frame = frame[["id", "target", "on", "coder", "created_at", "text"]]
     _print_frame(frame, csv)
@@ -101,7 +101,7 @@ def memos_edit(memo_id: Annotated[int, typer.Argument(help="The memo id.")],
                text: Annotated[str, typer.Option("--text", help="The new text.")], coder: CoderOption,
                project: ProjectOption = Path(".")) -> None:
     """Rewrite a memo."""
-    _run(lambda: _open(project).edit_memo(memo_id, coder, text))
+    _open(project).edit_memo(memo_id, coder, text)
     console.print(f"Memo {memo_id} saved.")
 
 
@@ -109,7 +109,7 @@ def memos_edit(memo_id: Annotated[int, typer.Argument(help="The memo id.")],
 def memos_remove(memo_id: Annotated[int, typer.Argument(help="The memo id.")], coder: CoderOption,
                  project: ProjectOption = Path(".")) -> None:
     """Remove a memo (`qualcoder undo --coder` brings it back)."""
-    _run(lambda: _open(project).remove_memo(memo_id, coder))
+    _open(project).remove_memo(memo_id, coder)
     console.print(f"Memo {memo_id} removed.")
 
 
@@ -128,6 +128,6 @@ def register_study(app: typer.Typer, export_app: typer.Typer) -> None:
         from qualcoder.export.memos import write_memos
 
         p = _open(project)
-        memos = _run(p.memos_df)
-        _run(lambda: write_memos(memos, out, force=force))
+        memos = p.memos_df()
+        write_memos(memos, out, force=force)
         console.print(f"Wrote {len(memos)} memo(s) to {out}.")

@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -46,38 +47,32 @@ def _bar():
 INTERRUPTED_EXIT = 130  # the shell's code for a command stopped by SIGINT
 
 
-def _run(action):
-    """Run a command's action: a ``QualcoderError`` becomes its message and exit 2; Ctrl+C or SIGTERM becomes
-    ``[Q250]`` and exit 130 (every write is a transaction, so what was committed stays and the rest is undone)."""
-    _terminate_as_interrupt()
-    try:
-        return action()
-    except QualcoderError as error:
-        errors.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=2) from None
-    except KeyboardInterrupt:
-        command = " ".join(a for a in sys.argv[1:3] if not a.startswith("-")) or "qualcoder"
-        error = Interrupted("interrupted (Ctrl+C or SIGTERM)", place=command,
-                            fix="What was saved before is kept and the project is consistent; run the command again "
-                                "to finish.")
-        errors.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=INTERRUPTED_EXIT) from None
-    except Exception as exc:  # a full disk shows as OSError, SQLite's "database or disk is full" or PostgreSQL's
-        full = as_disk_full(exc)
-        if full is None:
-            raise
-        errors.print(f"[red]{full}[/red]", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=2) from None
+class Commands(typer.core.TyperGroup):
+    """The one place where errors become exit codes, for every command of every group: a ``QualcoderError`` becomes
+    its message and exit 2; Ctrl+C or SIGTERM becomes ``[Q250]`` and exit 130 (every write is a transaction, so what
+    was committed stays and the rest is undone); a full disk becomes ``[Q251]``."""
+
+    def invoke(self, ctx: typer.Context):
+        _terminate_as_interrupt()
+        try:
+            return super().invoke(ctx)
+        except QualcoderError as error:
+            _stop(error, 2)
+        except KeyboardInterrupt:
+            command = " ".join(a for a in sys.argv[1:3] if not a.startswith("-")) or "qualcoder"
+            _stop(Interrupted("interrupted (Ctrl+C or SIGTERM)", place=command,
+                              fix="What was saved before is kept and the project is consistent; run the command "
+                                  "again to finish."), INTERRUPTED_EXIT)
+        except Exception as exc:  # a full disk shows as OSError, SQLite's "database or disk is full" or PostgreSQL's
+            full = as_disk_full(exc)
+            if full is None:
+                raise
+            _stop(full, 2)
 
 
-def _fail(error: QualcoderError) -> NoReturn:
-    """Stop the command with ``error``'s message and exit 2, as :func:`_run` does for errors raised by the API."""
-
-    def raising() -> NoReturn:
-        raise error
-
-    _run(raising)
-    raise AssertionError("unreachable")  # _run always exits on an error
+def _stop(error: QualcoderError, code: int) -> NoReturn:
+    errors.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=code) from None
 
 
 def _raise_interrupt(signum, _frame) -> None:
@@ -106,13 +101,13 @@ def _terminate_as_interrupt() -> None:
 def _open(project: Path) -> Project:
     """Open the project; a shared one (team mode) logs in as QUALCODER_USER first, with QUALCODER_PASSWORD or a
     password typed at the prompt."""
-    opened = _run(lambda: Project.open(project))
+    opened = Project.open(project)
     name = os.environ.get("QUALCODER_USER")
     if opened.gate.team and (name or accounts.current_user() is None):
         if not name:
-            _run(opened.gate.user)  # says how to log in, exit 2
+            opened.gate.user()  # raises: says how to log in
         password = os.environ.get("QUALCODER_PASSWORD") or typer.prompt(f"Password for {name}", hide_input=True)
-        _run(lambda: opened.login(name, password))
+        opened.login(name, password)
     return opened
 
 

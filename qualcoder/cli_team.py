@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, _run, console
+from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, console
 
 user_app = typer.Typer(help="Users of a shared project: add, list, remove, change a role or a password.",
                        no_args_is_help=True)
@@ -34,14 +34,14 @@ def user_add(
 ) -> None:
     """Add a user; the first one must be an owner, and makes the project shared (logins and roles from then on)."""
     p = _open(project)
-    _run(lambda: p.add_user(name, _password(password), role))
+    p.add_user(name, _password(password), role)
     console.print(f"Added {name} ({role}).", highlight=False)
 
 
 @user_app.command("list")
 def user_list(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """The users and their roles."""
-    _print_frame(_run(_open(project).users_df), csv)
+    _print_frame(_open(project).users_df(), csv)
 
 
 @user_app.command("role")
@@ -49,7 +49,7 @@ def user_role(name: Annotated[str, typer.Argument(help="The user.")], role: Anno
         help="owner, coder or viewer.")], project: ProjectOption = Path(".")) -> None:
     """Give a user another role (owners only)."""
     p = _open(project)
-    _run(lambda: p.set_role(name, role, _me(p)))
+    p.set_role(name, role, _me(p))
     console.print(f"{name} is now {role}.", highlight=False)
 
 
@@ -57,7 +57,7 @@ def user_role(name: Annotated[str, typer.Argument(help="The user.")], role: Anno
 def user_remove(name: Annotated[str, typer.Argument(help="The user.")], project: ProjectOption = Path(".")) -> None:
     """Remove a user (their codings and memos stay, under their name)."""
     p = _open(project)
-    _run(lambda: p.remove_user(name, _me(p)))
+    p.remove_user(name, _me(p))
     console.print(f"Removed {name}.", highlight=False)
 
 
@@ -67,7 +67,7 @@ def user_password(name: Annotated[str, typer.Argument(help="The user.")],
                   project: ProjectOption = Path(".")) -> None:
     """Change a password (your own, or anyone's as an owner)."""
     p = _open(project)
-    _run(lambda: p.set_password(name, _password(password), _me(p)))
+    p.set_password(name, _password(password), _me(p))
     console.print(f"Password of {name} changed.", highlight=False)
 
 
@@ -80,5 +80,5 @@ def register_team(app: typer.Typer) -> None:
         if state not in ("on", "off"):
             raise typer.BadParameter("say on or off")
         p = _open(project)
-        _run(lambda: p.set_blind(state == "on", _me(p)))
+        p.set_blind(state == "on", _me(p))
         console.print(f"Blind coding is {state}.")
