@@ -35,9 +35,11 @@ navigation = st.navigation([
     _page("workbench", "Code"),
     _page("segments", "Segments"),
     _page("codebook", "Codebook"),
+    _page("memos", "Memos"),
     _page("analysis", "Analysis"),
     _page("topics", "Topics"),
     _page("lexico", "Lexicometry"),
     _page("agreement", "Agreement"),
+    _page("exports", "Downloads"),
 ])
 navigation.run()
