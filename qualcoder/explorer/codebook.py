@@ -10,6 +10,9 @@ from qualcoder.explorer import actions, codebook_forms, safe, state, views
 from qualcoder.explorer.code_card import code_html
 
 
+TABS = ["Tree", "Edit a code", "New code", "Load a YAML"]
+
+
 def render() -> None:
     project = state.project_or_error()
     if project is None:
@@ -32,17 +35,23 @@ def render() -> None:
         st.info("Type your coder name to change the codebook (every change is recorded under it and undoable).")
     index = state.segment_index(folder, revision)
     counts = views.code_counts(index)
-    tree, edit, new, load = st.tabs(["Tree", "Edit a code", "New code", "Load a YAML"])
-    with tree:
-        _tree(book, language, index, counts)
-    with edit:
-        code_id = codebook_forms.choose_code(book, language)
-        if code_id:
-            codebook_forms.edit_code(project, book, code_id, language, coder, counts)
-    with new:
-        codebook_forms.new_code(book, language, coder)
-    with load:
-        codebook_forms.load_yaml(project, coder)
+    # tracked (only the open tab is drawn), so that a change's rerun stays on the tab it was made from
+    tree, edit, new, load = st.tabs(TABS, key="codebook_tab", on_change="rerun",
+                                    default=TABS[1] if st.query_params.get("code") else None)
+    if tree.open:
+        with tree:
+            _tree(book, language, index, counts)
+    if edit.open:
+        with edit:
+            code_id = codebook_forms.choose_code(book, language)
+            if code_id:
+                codebook_forms.edit_code(project, book, code_id, language, coder, counts)
+    if new.open:
+        with new:
+            codebook_forms.new_code(book, language, coder)
+    if load.open:
+        with load:
+            codebook_forms.load_yaml(project, coder)
 
 
 def _tree(book, language: str, index, counts) -> None:
