@@ -9,7 +9,6 @@ import streamlit as st
 from qualcoder.explorer import actions, codebook_forms, safe, state, views
 from qualcoder.explorer.code_card import code_html
 
-
 TABS = ["Tree", "Edit a code", "New code", "Load a YAML"]
 
 
