@@ -117,6 +117,16 @@ def test_a_new_code_typed_in_the_picker_is_created_and_codes_the_selection(serve
     chip = page.locator(".qc-chip").filter(has_text="Attente des familles")
     assert chip.count() == 1
 
+    document = Project.open(folder).document(DOC)  # the same passage, now as the code's example
+    _drag(page, *_span(document.text, PASSAGE))
+    page.keyboard.press("Escape")
+    settle(page)
+    _choose(page, "studio_example_code", "attente_des")
+    page.get_by_role("button", name="Add example", exact=True).click()
+    settle(page)
+    examples = _until(lambda: _book(folder).code(code).examples, bool)
+    assert [(e["text"], e["source"]) for e in examples] == [(PASSAGE, DOC)]
+
 
 def test_rename_move_then_merge_keep_the_codings(served, page):
     url, folder = served
@@ -182,3 +192,32 @@ def test_a_memo_edited_on_the_memos_page_is_shown_beside_the_text(served, page):
     assert "Relu : la *coordination* <i>tient</i>" in shown  # escaped: the asterisks and tags are shown as typed
     assert quote(document.name, 200) in page.locator("[data-testid='stExpander']").filter(
         has_text="Memos here").inner_text()
+
+
+def test_a_yaml_loaded_in_the_browser_shows_what_changes_before_it_is_applied(served, page, tmp_path):
+    import yaml
+
+    from qualcoder.codebook import to_yaml
+
+    url, folder = served
+    book = _book(folder)
+    document = yaml.safe_load(to_yaml(book))
+    document["codes"][0]["label"]["en"] = "Territory (renamed in the YAML)"
+    document["codes"].append({"id": "nouveau_theme", "label": {"fr": "Nouveau thème", "en": "New theme"},
+                              "definition": {"fr": "Un thème.", "en": "A theme."}, "color": "#123456"})
+    path = tmp_path / "revised.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page.goto(f"{url}/codebook?coder=sam")
+    settle(page)
+    page.get_by_role("tab", name="Load a YAML").click()
+    settle(page)
+    page.locator("input[type=file]").set_input_files(str(path))
+    settle(page)
+    diff = page.locator(".qc-diff").inner_text()
+    assert "nouveau_theme" in diff and book.codes[0].id in diff
+    assert _book(folder).version == book.version  # the dry run stored nothing
+    page.get_by_role("button", name="Apply this codebook").click()
+    settle(page)
+    loaded = _until(lambda: _book(folder), lambda b: b.version != book.version)
+    assert loaded.code("nouveau_theme").label["en"] == "New theme"
+    assert loaded.code(book.codes[0].id).label["en"] == "Territory (renamed in the YAML)"

@@ -182,8 +182,9 @@ def load_yaml(project: Project, coder: str) -> None:
             ("edited (labels, definitions, place)", ", ".join(change.edited)),
             ("rules changed", ", ".join(change.changed)),
             ("kept under a removed id", ", ".join(f"{c} ({n})" for c, n in change.orphaned.items()))]
-    st.dataframe(pd.DataFrame([r for r in rows if r[1]] or [("nothing", "the codebook is the same")],
-                              columns=["change", "codes"]), hide_index=True)
+    items = [f"<li><b>{safe.esc(what)}</b>: {safe.esc(codes)}</li>" for what, codes in rows if codes]
+    st.html('<div class="qc-diff"><p>Loading this file would change:</p><ul>'
+            + ("".join(items) or "<li>nothing: the codebook is the same</li>") + "</ul></div>")
     st.caption(safe.md(f"Version {change.previous_version or 'none'} → {change.version}"))
     st.button("Apply this codebook", key="codebook_apply", type="primary", on_click=do.load, args=(str(path),),
               disabled=not coder or change.version == change.previous_version)
