@@ -23,7 +23,7 @@ def render() -> None:
     if state.documents(folder, revision).empty:
         st.info(safe.md("Import documents first: qualcoder import FILES."))
         return
-    _segments(project)
+    _segments(project, state.codings(folder, revision))
     st.divider()
     cols = st.columns(3, gap="large")
     with cols[0]:
@@ -34,24 +34,30 @@ def render() -> None:
         _memos(project)
 
 
-def _segments(project) -> None:
+def _segments(project, codings) -> None:
     st.subheader("Coded segments")
     cols = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
-    coders = cols[0].multiselect("Coders", project.coders(SOURCES), key="downloads_coders",
+    # only what the project holds: the export refuses a coder or source nobody has, and a download cannot say so
+    present = [source for source in SOURCES if source in set(codings["source"])]
+    coders = cols[0].multiselect("Coders", project.coders(present), key="downloads_coders",
                                  placeholder="every coder")
-    sources = cols[1].multiselect("Sources", SOURCES, key="downloads_sources", placeholder="every source")
+    sources = cols[1].multiselect("Sources", present, key="downloads_sources", placeholder="every source")
     suggestions = cols[2].toggle("Add pending suggestions", key="downloads_suggestions")
     excel = cols[3].toggle("French Excel CSV", key="downloads_excel", help="BOM, ';' and decimal commas")
     options = {"coders": coders, "sources": sources, "include_suggestions": suggestions, "excel": excel}
+    chosen = codings[codings["coder"].isin(coders or codings["coder"]) & codings["source"].isin(sources or present)]
+    empty = not set(coders) <= set(chosen["coder"]) or not set(sources) <= set(chosen["source"])
+    if empty:
+        st.warning(safe.md("Some of the chosen coders have no coding from the chosen sources: choose again."))
     buttons = st.columns(2)
     buttons[0].download_button(
         "Long form: one row per coding (CSV)", partial(downloads.coded_segments_bytes, project, wide=False, **options),
-        "coded-segments.csv", "text/csv", key="downloads_long", on_click="ignore",
+        "coded-segments.csv", "text/csv", key="downloads_long", on_click="ignore", disabled=empty,
         help="coder, source, status, memo, labels, offsets, text, speaker and document attributes")
     buttons[1].download_button(
         "0/1 matrix: one row per segment (CSV)", partial(downloads.coded_segments_bytes, project, wide=True,
                                                          **options),
-        "coded-segments-matrix.csv", "text/csv", key="downloads_wide", on_click="ignore")
+        "coded-segments-matrix.csv", "text/csv", key="downloads_wide", on_click="ignore", disabled=empty)
 
 
 def _qdpx(project) -> None:
