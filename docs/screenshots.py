@@ -1,4 +1,4 @@
-"""Take the explorer's screenshots in docs/: ``.venv/bin/python docs/screenshots.py [PROJECT]``.
+"""Take the explorer's screenshots in docs/: ``.venv/bin/python docs/screenshots.py [PROJECT [NAME...]]``.
 
 Serves PROJECT (by default a demo project built in a temporary folder, which takes two or three minutes) on a
 free port and photographs each main page in Debian's Chromium through Playwright, 1440 px wide.
@@ -86,6 +86,14 @@ def _documents(page, url: str, project: Project) -> None:
     page.wait_for_timeout(500)
 
 
+def _new_code(page, url: str, project: Project) -> None:
+    """A passage selected and a name typed that no code has: the picker offers to create it."""
+    _picker(page, url, project)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Repas non pris")
+    page.wait_for_timeout(300)
+
+
 def _page(path: str):
     def prepare(page, url: str, project: Project) -> None:
         page.goto(f"{url}/{path}")
@@ -103,16 +111,23 @@ SHOTS = {  # file name -> what to do before the picture
     "analysis": _page("analysis"),
     "topics": _page("topics"),
     "agreement": _page("agreement"),
+    "codebook-edit": _page("codebook?coder=alice&code=patient.domicile"),
+    "studio-new-code": _new_code,
+    "memos": _page("memos?coder=alice"),
+    "downloads": _page("exports"),
 }
 
 
-def take(folder: Path) -> list[Path]:
+def take(folder: Path, names: list[str] | None = None) -> list[Path]:
+    """Photograph the pages named (by default every one of ``SHOTS``)."""
     written = []
     project = Project.open(folder)
     with running(folder) as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport=SIZE)
         for name, prepare in SHOTS.items():
+            if names and name not in names:
+                continue
             prepare(page, url, project)
             target = DOCS / f"{name}.png"
             page.screenshot(path=str(target), full_page=False)
@@ -124,7 +139,7 @@ def take(folder: Path) -> list[Path]:
 
 def main() -> None:
     if len(sys.argv) > 1:
-        paths = take(Path(sys.argv[1]))
+        paths = take(Path(sys.argv[1]), sys.argv[2:])
     else:
         from qualcoder.demo import build_demo
 

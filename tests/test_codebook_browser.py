@@ -221,3 +221,26 @@ def test_a_yaml_loaded_in_the_browser_shows_what_changes_before_it_is_applied(se
     loaded = _until(lambda: _book(folder), lambda b: b.version != book.version)
     assert loaded.code("nouveau_theme").label["en"] == "New theme"
     assert loaded.code(book.codes[0].id).label["en"] == "Territory (renamed in the YAML)"
+
+
+def test_downloads_are_made_when_clicked(served, page, tmp_path):
+    import io
+
+    import pandas as pd
+
+    url, folder = served
+    page.goto(f"{url}/exports")
+    settle(page)
+    with page.expect_download() as long_form:
+        page.get_by_role("button", name="Long form: one row per coding (CSV)").click()
+    frame = pd.read_csv(io.BytesIO(long_form.value.path().read_bytes()))
+    codings = _codings(folder, None)
+    assert long_form.value.suggested_filename == "coded-segments.csv"
+    assert len(frame) == codings["status"].isin(["applied", "accepted"]).sum()
+    with page.expect_download() as book:
+        page.get_by_role("button", name="Codebook (.yaml)").click()
+    from qualcoder.codebook import load_codebook
+
+    saved = tmp_path / book.value.suggested_filename
+    book.value.save_as(saved)
+    assert saved.suffix == ".yaml" and load_codebook(saved).version == _book(folder).version

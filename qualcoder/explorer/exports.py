@@ -19,7 +19,7 @@ def render() -> None:
         return
     folder, revision = state.folder(), state.revision(project)
     st.title("Downloads")
-    st.caption(safe.md("The same files as the `qualcoder export` commands; each is made when you click."))
+    st.caption(safe.md("The same files as the qualcoder export commands write; each is made when you click."))
     if state.documents(folder, revision).empty:
         st.info(safe.md("Import documents first: qualcoder import FILES."))
         return
@@ -36,14 +36,14 @@ def render() -> None:
 
 def _segments(project, codings) -> None:
     st.subheader("Coded segments")
-    cols = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
+    cols = st.columns([2, 2, 1.3, 1.3], vertical_alignment="bottom")
     # only what the project holds: the export refuses a coder or source nobody has, and a download cannot say so
     present = [source for source in SOURCES if source in set(codings["source"])]
     coders = cols[0].multiselect("Coders", project.coders(present), key="downloads_coders",
                                  placeholder="every coder")
     sources = cols[1].multiselect("Sources", present, key="downloads_sources", placeholder="every source")
-    suggestions = cols[2].toggle("Add pending suggestions", key="downloads_suggestions")
-    excel = cols[3].toggle("French Excel CSV", key="downloads_excel", help="BOM, ';' and decimal commas")
+    suggestions = cols[2].toggle("With suggestions", help="Add the model's pending suggestions", key="downloads_suggestions")
+    excel = cols[3].toggle("Excel (French)", key="downloads_excel", help="BOM, ';' and decimal commas")
     options = {"coders": coders, "sources": sources, "include_suggestions": suggestions, "excel": excel}
     chosen = codings[codings["coder"].isin(coders or codings["coder"]) & codings["source"].isin(sources or present)]
     empty = not set(coders) <= set(chosen["coder"]) or not set(sources) <= set(chosen["source"])

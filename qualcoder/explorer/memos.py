@@ -28,8 +28,8 @@ def render() -> None:
     codebook_forms.show_message()
     memos = project.memos_df(target=None if target == ALL else target, search=search or None)
     st.caption(f"{len(memos)} memo(s)")
-    st.dataframe(memos[SHOWN], hide_index=True, height=300, column_config={"text": st.column_config.TextColumn(
-        width="large")})
+    st.dataframe(memos[SHOWN], hide_index=True, height=min(300, 35 * (len(memos) + 1) + 3),
+                 column_config={"text": st.column_config.TextColumn(width="large")})
     left, right = st.columns(2, gap="large")
     with left:
         _edit(memos, coder)

@@ -25,11 +25,10 @@ def selection_tools(book, coder: str, recent: list[str]) -> None:
                      format_func=lambda c: "(top level)" if c == do.TOP else views.label(book, c))
         st.button("Create and code", key="studio_new_code_go", on_click=actions.new_code_from_selection,
                   args=(NEW_LABEL, NEW_PARENT), type="primary")
-    cols = st.columns([2, 1], vertical_alignment="bottom")
-    cols[0].selectbox("Add as an example of", studio.code_choices(book, recent), key=EXAMPLE_CODE, index=None,
-                      format_func=lambda c: views.label(book, c), placeholder="a code of the codebook")
-    cols[1].button("Add example", key="studio_example_go", on_click=actions.example_from_selection,
-                   args=(EXAMPLE_CODE,))
+    st.selectbox("Add as an example of", studio.code_choices(book, recent), key=EXAMPLE_CODE, index=None,
+                 format_func=lambda c: views.label(book, c), placeholder="a code of the codebook")
+    st.button("Add example", key="studio_example_go", on_click=actions.example_from_selection,
+              args=(EXAMPLE_CODE,))
 
 
 def memos_here(project, doc_id: int, document_name: str, codings: pd.DataFrame, coder: str) -> None:
