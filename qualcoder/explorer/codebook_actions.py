@@ -25,8 +25,9 @@ def _project():
 
 
 def message() -> tuple[str, str] | None:
-    """``(kind, text)`` of the last change (``success`` or ``error``), or None."""
-    return st.session_state.get(MESSAGE)
+    """``(kind, text)`` of the last change (``success`` or ``error``), or None; shown once (the next rerun, after
+    another click, no longer repeats it)."""
+    return st.session_state.pop(MESSAGE, None)
 
 
 def _do(work: Callable[[], object], success: str) -> bool:

@@ -57,5 +57,5 @@ def memos_here(project, doc_id: int, document_name: str, codings: pd.DataFrame, 
             st.text_area("New memo", key=MEMO_TEXT, height=70)
             st.button("Save memo", key="studio_memo_save", on_click=do.write_memo_on, args=(MEMO_ON, MEMO_TEXT))
             message = do.message()
-            if message and message[0] == "error":
-                safe.error(message[1])
+            if message:
+                (safe.error if message[0] == "error" else lambda text: st.caption(safe.md(text)))(message[1])
