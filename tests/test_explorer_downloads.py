@@ -71,3 +71,53 @@ def test_memos_and_downloads_pages(demo_copy):
     assert memos.text_area[0].value == "Financement : à scinder ?"  # the memo found, ready to edit
     page = _clean(_app(demo_copy.folder, "exports"))
     assert [t.value for t in page.subheader] == ["Coded segments", "REFI-QDA", "Codebook", "Memos"]
+
+
+# the Codebook page and the studio's codebook tools (AppTest) ---------------------------------------------------
+def test_a_rename_made_on_a_stale_page_is_refused_and_the_page_shows_the_new_state(demo_copy):
+    from test_studio import _button, _plain
+
+    page = _clean(_app(demo_copy.folder, "codebook", {"coder": "alice", "code": "financement"}))
+    shown = demo_copy.codebook().version
+    demo_copy.update_code("bob", "financement", label={"en": "Money"})  # a colleague, meanwhile
+    page.text_input(key=f"codebook_label_en_financement_{shown}").set_value("Funding streams")
+    _button(page, "Save changes").click().run()
+    assert demo_copy.codebook().code("financement").label["en"] == "Money"  # the first one wins
+    refused = " ".join(_plain(e.value) for e in page.error)
+    assert "[Q523]" in refused
+    page.run()  # the next rerun shows what is stored now
+    assert page.text_input(key=f"codebook_label_en_financement_{demo_copy.codebook().version}").value == "Money"
+
+
+def test_a_new_code_whose_name_is_taken_is_refused_with_the_reason(demo_copy):
+    from test_studio import _button, _plain
+
+    page = _clean(_app(demo_copy.folder, "codebook", {"coder": "alice"}))
+    page.session_state["codebook_tab"] = "New code"  # the tab clicked
+    page.run()
+    before = demo_copy.codebook().version
+    page.text_input(key="codebook_new_label").set_value("Coordination")
+    _button(page, "Create code").click().run()
+    assert "already" in " ".join(_plain(e.value) for e in page.error)
+    assert demo_copy.codebook().version == before
+
+
+def test_the_studio_creates_a_code_from_the_selection_and_takes_it_back_when_the_coding_is_refused(demo_copy):
+    from test_studio import _app as studio_app
+    from test_studio import _button, _fire, _passage
+
+    document = demo_copy.document("reseau-memoire/cr-2004-03-11.txt")
+    test = _clean(studio_app(demo_copy.folder, query={"coder": "alice", "doc": str(document.id)}))
+    passage = _passage(document, "Je vais dire les choses clairement")
+    _clean(_fire(test, "selection", passage))
+    test.text_input(key="studio_new_code").set_value("Parler franc")
+    test.selectbox(key="studio_new_parent").set_value("territoire")
+    _clean(_button(test, "Create and code").click().run())
+    mine = demo_copy.codings_df(coder="alice")
+    assert mine["code"].tolist() == ["territoire.parler_franc"] and mine["text"].tolist() == [passage["text"]]
+    assert demo_copy.codebook().code("territoire.parler_franc").parent == "territoire"
+
+    before = demo_copy.codebook().version
+    _fire(test, "create", {**passage, "text": "not what the page drew", "label": "Fausse route"})
+    assert test.error and demo_copy.codebook().version == before  # the new code was taken back
+    assert "fausse_route" not in {c.id for c in demo_copy.codebook().codes}
