@@ -1,6 +1,5 @@
 """The explorer's Codebook, Memos and Downloads pages and the studio's codebook tools as AppTests, and the downloads
-they serve: the same files as
-the CLI exports (long form, 0/1 matrix, .qdpx, codebook .docx/.md/.yaml, memos)."""
+they serve: the same files as the CLI exports (long form, 0/1 matrix, .qdpx, codebook .docx/.md/.yaml, memos)."""
 
 from __future__ import annotations
 
