@@ -19,6 +19,7 @@ DOCS = Path(__file__).resolve().parent
 SIZE = {"width": 1440, "height": 1000}
 MINUTES = "reseau-memoire/cr-2004-03-11.txt"
 PASSAGE = "Je vais dire les choses clairement"  # a turn that two coders and the rules coded, overlapping
+INTERVIEW = "coordinateurs/entretien-03-diabete.txt"
 PICKED = "Le frigo est plein des barquettes du portage de repas, pas ouvertes."
 
 # the screen point of a character's left or right edge, after scrolling the document to it
@@ -94,6 +95,22 @@ def _new_code(page, url: str, project: Project) -> None:
     page.wait_for_timeout(300)
 
 
+def _refused_delete(page, url: str, project: Project) -> None:
+    """A code people coded with: its delete is refused, with the reason (nothing is written)."""
+    page.goto(f"{url}/codebook?coder=alice&code=patient.domicile")
+    settle(page)
+    page.get_by_role("button", name="Delete code", exact=True).click()
+    settle(page)
+
+
+def _studio_memos(page, url: str, project: Project) -> None:
+    """An interview in the studio with the memos on it and on its speakers beside the text."""
+    document = project.document(INTERVIEW)
+    page.goto(f"{url}/workbench?coder=alice&doc={document.id}")
+    settle(page)
+    page.wait_for_selector(".qc-run")
+
+
 def _page(path: str):
     def prepare(page, url: str, project: Project) -> None:
         page.goto(f"{url}/{path}")
@@ -112,7 +129,9 @@ SHOTS = {  # file name -> what to do before the picture
     "topics": _page("topics"),
     "agreement": _page("agreement"),
     "codebook-edit": _page("codebook?coder=alice&code=patient.domicile"),
+    "codebook-refused": _refused_delete,
     "studio-new-code": _new_code,
+    "studio-memos": _studio_memos,
     "memos": _page("memos?coder=alice"),
     "downloads": _page("exports"),
 }

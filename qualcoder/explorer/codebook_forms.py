@@ -23,6 +23,7 @@ def show_message() -> None:
     if found:
         kind, text = found
         (safe.error if kind == "error" else lambda t: st.success(safe.md(t)))(text)
+        safe.toast(text)  # seen too when the button clicked is far down the page
 
 
 def undo_button(project: Project, coder: str) -> None:
