@@ -86,7 +86,12 @@ def test_a_rename_made_on_a_stale_page_is_refused_and_the_page_shows_the_new_sta
     refused = " ".join(_plain(e.value) for e in page.error)
     assert "[Q523]" in refused
     page.run()  # the next rerun shows what is stored now
-    assert page.text_input(key=f"codebook_label_en_financement_{demo_copy.codebook().version}").value == "Money"
+    version = demo_copy.codebook().version
+    assert page.text_input(key=f"codebook_label_en_financement_{version}").value == "Money"
+    page.text_input(key=f"codebook_label_fr_financement_{version}").set_value("Financements")
+    _button(page, "Save changes").click().run()  # only what was changed: not the colour, not the criteria
+    assert demo_copy.history_df("alice")["summary"].iloc[0] == "edit code financement: label"
+    assert demo_copy.codebook().code("financement").label == {"fr": "Financements", "en": "Money"}
 
 
 def test_a_new_code_whose_name_is_taken_is_refused_with_the_reason(demo_copy):

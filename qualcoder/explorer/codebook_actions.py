@@ -74,6 +74,7 @@ def save(code_id: str, version: str, languages: tuple[str, ...], keys: dict[tupl
     """The Edit form: only what differs from what the page showed is changed (labels, definitions, criteria per
     language, colour), as one new version."""
     typed = {field: st.session_state.get(key) for field, key in keys.items()}
+    typed[("color", "")] = str(typed.get(("color", "")) or "").upper()  # the picker answers in lower case
     changed = {field for field, value in typed.items() if value != shown.get(field)}
     changes: dict = {}
     for name in ("label", "definition"):
@@ -85,7 +86,7 @@ def save(code_id: str, version: str, languages: tuple[str, ...], keys: dict[tupl
         if items:
             changes[name] = items
     if ("color", "") in changed:
-        changes["color"] = typed[("color", "")].upper()
+        changes["color"] = typed[("color", "")]
     if not changes:
         st.session_state[MESSAGE] = ("success", f"Nothing changed in {code_id}.")
         return

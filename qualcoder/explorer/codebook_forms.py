@@ -105,7 +105,7 @@ def edit_code(project: Project, book: Codebook, code_id: str, language: str, cod
                     title = {"label": "Label", "definition": "Definition", "include": "Include (one per line)",
                              "exclude": "Exclude (one per line)"}[name]
                     widget(f"{title} ({lang})", value=value, key=key)
-        keys[("color", "")], shown[("color", "")] = f"codebook_color_{tag}", code.color
+        keys[("color", "")], shown[("color", "")] = f"codebook_color_{tag}", code.color.upper()
         st.color_picker("Colour", value=code.color, key=keys[("color", "")])
         st.form_submit_button("Save changes", type="primary", on_click=do.save, disabled=not coder,
                               args=(code_id, book.version, book.languages, keys, shown))
