@@ -257,12 +257,6 @@ def decide(coding_id: int, accept: bool) -> None:
         _say(f"{'Accepted' if accept else 'Rejected'} coding {coding_id}.")
 
 
-def write_memo(target: str, target_id: int | str, key: str) -> None:
-    text = st.session_state.get(key, "")
-    if state.run(lambda: _project().add_memo(target, target_id, coder(), text), f"Memo saved on {target} {target_id}"):
-        st.session_state[key] = ""
-
-
 # agreement -----------------------------------------------------------------------------------------------------
 def resolve(coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> None:
     project = _project()
