@@ -1,4 +1,4 @@
-"""Take the explorer's screenshots in docs/: ``.venv/bin/python docs/screenshots.py [PROJECT]``.
+"""Take the explorer's screenshots in docs/: ``.venv/bin/python docs/screenshots.py [PROJECT [NAME...]]``.
 
 Serves PROJECT (by default a demo project built in a temporary folder, which takes two or three minutes) on a
 free port and photographs each main page in Debian's Chromium through Playwright, 1440 px wide.
@@ -19,6 +19,7 @@ DOCS = Path(__file__).resolve().parent
 SIZE = {"width": 1440, "height": 1000}
 MINUTES = "reseau-memoire/cr-2004-03-11.txt"
 PASSAGE = "Je vais dire les choses clairement"  # a turn that two coders and the rules coded, overlapping
+INTERVIEW = "coordinateurs/entretien-03-diabete.txt"
 PICKED = "Le frigo est plein des barquettes du portage de repas, pas ouvertes."
 
 # the screen point of a character's left or right edge, after scrolling the document to it
@@ -86,6 +87,30 @@ def _documents(page, url: str, project: Project) -> None:
     page.wait_for_timeout(500)
 
 
+def _new_code(page, url: str, project: Project) -> None:
+    """A passage selected and a name typed that no code has: the picker offers to create it."""
+    _picker(page, url, project)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Repas non pris")
+    page.wait_for_timeout(300)
+
+
+def _refused_delete(page, url: str, project: Project) -> None:
+    """A code people coded with: its delete is refused, with the reason (nothing is written)."""
+    page.goto(f"{url}/codebook?coder=alice&code=patient.domicile")
+    settle(page)
+    page.get_by_role("button", name="Delete code", exact=True).click()
+    settle(page)
+
+
+def _studio_memos(page, url: str, project: Project) -> None:
+    """An interview in the studio with the memos on it and on its speakers beside the text."""
+    document = project.document(INTERVIEW)
+    page.goto(f"{url}/workbench?coder=alice&doc={document.id}")
+    settle(page)
+    page.wait_for_selector(".qc-run")
+
+
 def _page(path: str):
     def prepare(page, url: str, project: Project) -> None:
         page.goto(f"{url}/{path}")
@@ -103,16 +128,25 @@ SHOTS = {  # file name -> what to do before the picture
     "analysis": _page("analysis"),
     "topics": _page("topics"),
     "agreement": _page("agreement"),
+    "codebook-edit": _page("codebook?coder=alice&code=patient.domicile"),
+    "codebook-refused": _refused_delete,
+    "studio-new-code": _new_code,
+    "studio-memos": _studio_memos,
+    "memos": _page("memos?coder=alice"),
+    "downloads": _page("exports"),
 }
 
 
-def take(folder: Path) -> list[Path]:
+def take(folder: Path, names: list[str] | None = None) -> list[Path]:
+    """Photograph the pages named (by default every one of ``SHOTS``)."""
     written = []
     project = Project.open(folder)
     with running(folder) as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport=SIZE)
         for name, prepare in SHOTS.items():
+            if names and name not in names:
+                continue
             prepare(page, url, project)
             target = DOCS / f"{name}.png"
             page.screenshot(path=str(target), full_page=False)
@@ -124,7 +158,7 @@ def take(folder: Path) -> list[Path]:
 
 def main() -> None:
     if len(sys.argv) > 1:
-        paths = take(Path(sys.argv[1]))
+        paths = take(Path(sys.argv[1]), sys.argv[2:])
     else:
         from qualcoder.demo import build_demo
 

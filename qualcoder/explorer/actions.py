@@ -28,6 +28,13 @@ def remember_coder() -> None:
         st.query_params.pop("coder", None)
 
 
+def coder_field(where=st) -> str:
+    """The coder name box of a page that writes (the same name as in the studio, kept in the URL); the name."""
+    st.session_state.setdefault(CODER, st.query_params.get("coder", ""))
+    where.text_input("Coder", key=CODER, on_change=remember_coder, placeholder="your coder name")
+    return coder()
+
+
 def _project():
     return state.open_project(state.folder())
 
@@ -141,6 +148,8 @@ def view_event(name: str) -> None:
         st.session_state[ACTIVE] = [int(i) for i in value.get("coding_ids", []) if isinstance(i, int)]
     elif name == "apply":
         _apply(value)
+    elif name == "create":
+        _create_and_apply(value, str(value.get("label") or ""), None)
     elif name == "undo":
         undo()
     elif name == "redo":
@@ -157,6 +166,49 @@ def _apply(event: dict) -> None:
         st.session_state[ACTIVE] = ids
         st.session_state.pop(SELECTION, None)
         _say(f"Coded «{studio.quote(event.get('text', ''), 60)}» with {', '.join(event.get('codes', []))}.")
+
+
+def new_code_from_selection(label_key: str, parent_key: str) -> None:
+    """The studio's "New code from this selection": create the code, then code the selection with it."""
+    _create_and_apply(st.session_state.get(SELECTION), st.session_state.get(label_key, ""),
+                      st.session_state.get(parent_key) or None)
+    if st.session_state.get(SELECTION) is None:
+        st.session_state[label_key] = ""
+
+
+def _create_and_apply(event: dict | None, label: str, parent: str | None) -> None:
+    """Two undoable actions (the new code, the coding); when the coding is refused the new code is taken back, so
+    nothing is left half-done."""
+    project, name, made, ids = _project(), coder(), [], []
+    if not event:
+        _say("Select a passage first, then name the new code.")
+        return
+
+    def work() -> None:
+        made.append(project.add_code(name, label, parent=parent))
+        try:
+            ids.extend(studio.apply_selection(project, {**event, "codes": made}, name))
+        except Exception:
+            project.undo(name)
+            raise
+
+    if state.run(work):
+        st.session_state[ACTIVE] = ids
+        st.session_state.pop(SELECTION, None)
+        _say(f"New code {made[0]}; coded «{studio.quote(event.get('text', ''), 60)}» with it.")
+
+
+def example_from_selection(code_key: str) -> None:
+    """Add the selected passage to a code's examples in the codebook."""
+    project, name, code = _project(), coder(), st.session_state.get(code_key)
+    passage = []
+
+    def work() -> None:
+        passage.extend(studio.selected_passage(project, st.session_state.get(SELECTION)))
+        project.update_code(name, code, example=(passage[0], passage[1]))
+
+    if code and state.run(work):
+        _say(f"«{studio.quote(passage[0], 60)}» is now an example of {code}.")
 
 
 def undo() -> None:
@@ -203,12 +255,6 @@ def decide(coding_id: int, accept: bool) -> None:
     action = project.accept_suggestion if accept else project.reject_suggestion
     if state.run(lambda: action(coding_id, coder())):
         _say(f"{'Accepted' if accept else 'Rejected'} coding {coding_id}.")
-
-
-def write_memo(target: str, target_id: int | str, key: str) -> None:
-    text = st.session_state.get(key, "")
-    if state.run(lambda: _project().add_memo(target, target_id, coder(), text), f"Memo saved on {target} {target_id}"):
-        st.session_state[key] = ""
 
 
 # agreement -----------------------------------------------------------------------------------------------------

@@ -20,10 +20,12 @@ NAVIGATION = [
     ("workbench", "Code"),
     ("segments", "Segments"),
     ("codebook", "Codebook"),
+    ("memos", "Memos"),
     ("analysis", "Analysis"),
     ("topics", "Topics"),
     ("lexico", "Lexicometry"),
     ("agreement", "Agreement"),
+    ("exports", "Downloads"),
 ]
 
 

@@ -194,6 +194,21 @@ def apply_selection(project: Project, event: dict, coder: str) -> list[int]:
                                expected_text=event.get("text"))
 
 
+def selected_passage(project: Project, selection: dict | None) -> tuple[str, str]:
+    """``(text, document name)`` of the current selection, read from the stored text (an example for the codebook).
+
+    >>> # selected_passage(project, {"doc": 3, "start": 10, "end": 42})
+    """
+    if not selection:
+        raise InvalidCoding("no passage is selected", place="coding studio", fix="Select a passage first.")
+    document = _drawn_document(project, selection)
+    start, end = _span(selection)
+    text = document.text[start:end].strip()
+    if not text:
+        raise InvalidCoding("the selection holds only blanks", place=document.name, fix="Select some words.")
+    return text, document.name
+
+
 def resize_to_selection(project: Project, coding_id: int, selection: dict | None, coder: str) -> tuple[int, int]:
     """Give a coding the span of the current selection, which must be in the coding's document."""
     if not selection:

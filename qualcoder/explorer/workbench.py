@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualcoder.explorer import actions, safe, state, studio, views
+from qualcoder.explorer import actions, safe, state, studio, studio_panels, views
 from qualcoder.explorer.actions import ACTIVE, CODER, DOCUMENT, FOCUS, MESSAGE, SELECTION
 from qualcoder.explorer.components.document_view import document_view
 from qualcoder.explorer.filters import SegmentFilter
@@ -55,9 +55,9 @@ def render() -> None:
                                 focus=focus, active=st.session_state.get(ACTIVE, []), recent=recent)
         document_view(data, key=studio.VIEW_KEY, on_event=actions.view_event)
     with right:
-        _selection(doc_id)
+        _selection(doc_id, book, coder, recent)
         _codings_panel(codings, parts, book, coder, recent)
-        _memos(project, doc_id, coder)
+        studio_panels.memos_here(project, doc_id, parts.document.name, codings, coder)
         _history(project, coder)
 
 
@@ -114,13 +114,14 @@ def _toolbar(project, coder: str) -> studio.Layers:
     return layers
 
 
-def _selection(doc_id: int) -> None:
+def _selection(doc_id: int, book, coder: str, recent: list[str]) -> None:
     selection = st.session_state.get(SELECTION)
     st.markdown("**Selection**")
     if selection and selection.get("doc") == doc_id:
         st.caption(safe.md(f"{selection['start']}–{selection['end']}, {selection['end'] - selection['start']} "
                            "characters"))
         safe.text_block(f"«{studio.quote(selection.get('text', ''), 240)}»")
+        studio_panels.selection_tools(book, coder, recent)
     else:
         st.caption("Select a passage in the document (mouse, or ↓ then Shift+→).")
 
@@ -188,19 +189,6 @@ def _own_coding(coding_id: int, row, book, choices: list[str]) -> None:
     cols[0].button("Resize", key=f"studio_resize_{coding_id}", on_click=actions.resize, args=(coding_id,),
                    disabled=not st.session_state.get(SELECTION), help="Give it the extent of the current selection")
     cols[1].button("Remove", key=f"studio_remove_{coding_id}", on_click=actions.remove, args=(coding_id,))
-
-
-def _memos(project, doc_id: int, coder: str) -> None:
-    memos = project.memos_df()
-    mine = memos[(memos["target"] == "document") & (memos["target_id"] == str(doc_id))]
-    with st.expander(f"Memos on this document ({len(mine)})"):
-        for memo in mine.itertuples():
-            st.caption(safe.md(f"{memo.coder}, {memo.created_at:%Y-%m-%d %H:%M}"))
-            safe.text_block(memo.text)
-        if coder:
-            st.text_area("New memo", key="studio_doc_memo")
-            st.button("Save memo", key="studio_doc_memo_save", on_click=actions.write_memo,
-                      args=("document", doc_id, "studio_doc_memo"))
 
 
 def _history(project, coder: str) -> None:

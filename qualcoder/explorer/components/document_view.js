@@ -363,7 +363,9 @@ function pickerOptions(state) {
 function drawPicker(state) {
   const options = pickerOptions(state);
   state.pickerShown = options.map(([code]) => code[0]);
-  state.pickerIndex = Math.min(state.pickerIndex, Math.max(options.length - 1, 0));
+  const typed = state.pickerInput.value.trim().replace(/\s+/g, " ");
+  const offerNew = Boolean(typed) && !options.some(([code]) => fold(code[1] || "") === fold(typed));
+  state.pickerIndex = Math.min(state.pickerIndex, Math.max(options.length - (offerNew ? 0 : 1), 0));
   const list = state.pickerList;
   list.replaceChildren();
   options.forEach(([code, recent], i) => {
@@ -383,7 +385,15 @@ function drawPicker(state) {
     row.appendChild(element("span", "qc-option-id", recent ? `${id} · recent` : id));
     list.appendChild(row);
   });
-  if (!options.length) list.appendChild(element("li", "qc-empty", "No code matches."));
+  if (offerNew) {
+    // the last row creates a code named as typed and codes the selection with it
+    const row = element("li", "qc-option qc-new", `+ New code «${typed}»`);
+    row.dataset.newCode = typed;
+    row.setAttribute("role", "option");
+    if (state.pickerIndex === options.length) { row.classList.add("qc-current"); row.setAttribute("aria-selected", "true"); }
+    list.appendChild(row);
+    state.pickerShown.push(NEW_CODE);
+  } else if (!options.length) list.appendChild(element("li", "qc-empty", "No code matches."));
   const marked = [...state.marked];
   state.pickerMarked.textContent = marked.length ? `Also: ${marked.join(", ")}` : "";
   const current = list.children[state.pickerIndex];
@@ -419,6 +429,20 @@ function closePicker(state, refocus = true) {
   if (refocus) state.scroller.focus({ preventScroll: true });
 }
 
+const NEW_CODE = "\u0000new";
+
+function create(state, label) {
+  const span = state.selection;
+  if (!span || !label) return;
+  clearTimeout(state.selectionTimer);
+  state.send("create", { doc: state.data.doc.id, sha: state.data.doc.sha, start: span.start, end: span.end,
+                         text: textBetween(state, span.start, span.end), label });
+  closePicker(state);
+  state.selection = null;
+  paint(state);
+  state.hint.textContent = `Creating the code «${label}»…`;
+}
+
 function apply(state, codes) {
   const span = state.selection;
   if (!span || !codes.length) return;
@@ -446,6 +470,10 @@ function onPickerKey(state, event) {
   } else if (event.key === "Enter") {
     event.preventDefault();
     const current = shown[state.pickerIndex];
+    if (current === NEW_CODE) {
+      create(state, state.pickerInput.value.trim().replace(/\s+/g, " "));
+      return;
+    }
     if (event.shiftKey) {
       if (current) state.marked.has(current) ? state.marked.delete(current) : state.marked.add(current);
       drawPicker(state);
@@ -521,6 +549,8 @@ function setUp(parent, send) {
   state.pickerInput.addEventListener("keydown", (event) => onPickerKey(state, event));
   state.pickerList.addEventListener("mousedown", (event) => event.preventDefault());
   state.pickerList.addEventListener("click", (event) => {
+    const fresh = event.target.closest("li[data-new-code]");
+    if (fresh) { create(state, fresh.dataset.newCode); return; }
     const row = event.target.closest("li[data-code]");
     if (!row) return;
     const code = row.dataset.code;

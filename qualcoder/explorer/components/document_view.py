@@ -6,6 +6,7 @@ It draws a view built by ``runs.build_view`` and sends back, as trigger events:
 - ``selection`` ``{doc, sha, start, end, text}``: text selected with the mouse or the keyboard;
 - ``click`` ``{doc, coding_ids}``: a coded span or a margin chip clicked;
 - ``apply`` ``{doc, sha, start, end, text, codes}``: codes chosen in its picker for the selection;
+- ``create`` ``{doc, sha, start, end, text, label}``: "New code" chosen in the picker, ``label`` what was typed;
 - ``undo`` / ``redo``: Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y while the document has the focus.
 
 ``start``/``end`` come from the runs' offsets, ``text`` from the runs' texts; ``sha`` is the document's sha256
@@ -21,7 +22,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 NAME = "qualcoder_document_view"
-EVENTS = ("selection", "click", "apply", "undo", "redo")
+EVENTS = ("selection", "click", "apply", "create", "undo", "redo")
 
 
 @cache
