@@ -23,7 +23,7 @@ lint: setup
 
 test: setup lint
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)  # the browser tests need it
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile  # two workers: the machine has two cores; a module stays on one worker
 
 demo: setup
 	$(VENV)/bin/qualcoder demo demo-project
