@@ -12,6 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from qualcoder.explorer import login, state
+
 PAGES = Path("qualcoder") / "explorer"
 
 
@@ -29,9 +31,14 @@ def _page(name: str, title: str, **options) -> st.Page:
 
 st.set_page_config(page_title="qualcoder", layout="wide")
 st.session_state.setdefault("project_folder", _project_folder())
+login.register()
+project = state.project_or_none()
+user = login.gate(project)  # a shared project (one with users) draws its login form and stops here until logged in
 navigation = st.navigation([
     _page("overview", "Overview", default=True),
+    _page("upload", "Import"),
     _page("documents", "Documents"),
+    _page("people", "Speakers & documents"),
     _page("workbench", "Code"),
     _page("segments", "Segments"),
     _page("codebook", "Codebook"),
@@ -40,4 +47,5 @@ navigation = st.navigation([
     _page("lexico", "Lexicometry"),
     _page("agreement", "Agreement"),
 ])
+login.sidebar(project, user)
 navigation.run()
