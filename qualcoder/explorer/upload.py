@@ -88,7 +88,8 @@ def _last_report() -> None:
         safe.error(message)
     for message in found["warnings"]:
         st.warning(safe.md(message))
-    st.dataframe(found["table"], hide_index=True, key="upload_report_table",
+    table = found["table"]
+    st.dataframe(table.astype(object).where(table.notna(), ""), hide_index=True, key="upload_report_table",
                  column_config={"warnings": st.column_config.TextColumn(width="large"),
                                 "error": st.column_config.TextColumn(width="large")})
 

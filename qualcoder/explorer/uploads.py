@@ -53,7 +53,7 @@ def safe_name(name: str) -> str:
 
 
 def stage(uploads: Iterable[Upload], folder: Path, *, limit: int = MAX_FILE_BYTES) -> list[Path]:
-    """Write the uploads into a new folder below ``folder``; ``[Q113]`` for a file above ``limit`` (checked on the size
+    """Write the uploads into a new folder below ``folder``; ``[Q110]`` for a file above ``limit`` (checked on the size
     the browser gave, before its bytes are read) and ``[Q101]`` for a format the importer does not read. A refusal
     writes nothing.
 
