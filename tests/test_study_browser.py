@@ -112,13 +112,16 @@ def _shots():
 
 
 def _edit_cell(page, grid, row: int, column: int, text: str) -> None:
-    """Type ``text`` into a cell of a data editor: click its first cell, move there with the arrows, type, Enter."""
+    """Type ``text`` into a cell of a data editor: click its first cell, move there with the arrows, open the cell's
+    editor (Enter), type, Enter."""
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first data row, below the 35 px header
     for _ in range(column):
         page.keyboard.press("ArrowRight")
     for _ in range(row):
         page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.locator("textarea.gdg-input, .gdg-input").first.wait_for()
     page.keyboard.type(text)
     page.keyboard.press("Enter")
 
@@ -140,7 +143,7 @@ def test_a_value_group_edited_in_the_table_changes_the_crosstab(served, page):
     project = Project.open(folder)
     assert _wait_for(lambda: len(project.groups_df()))
     groups = project.groups_df()
-    assert groups[["attribute", "value", "group"]].values.tolist() == [["profession", "GP", "médecin généraliste"]]
+    assert groups[["attribute", "value", "group"]].values.tolist() == [["profession", "GP", "médecin généraliste"]], groups
     groups_after = set(analysis.crosstab(project, "profession").long()["group"])
     assert groups_after == groups_before - {"GP"}
     assert project.history_df("ines", limit=1)["kind"].tolist() == ["group-edit"]  # recorded and undoable

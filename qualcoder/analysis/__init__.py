@@ -32,7 +32,11 @@ _HOMES = {"cooccurrence": "cooccurrence", "cooccurrence_matrix": "cooccurrence",
 def __getattr__(name: str):
     if name not in _HOMES:
         raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
-    return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
+    value = getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
+    # importing qualcoder.analysis.crosstab sets this package's `crosstab` to the module: put the function back, or
+    # the second `analysis.crosstab(...)` (timeline, kwic, specificities alike) would call a module
+    globals()[name] = value
+    return value
 
 
 __all__ = [
