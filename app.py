@@ -33,8 +33,8 @@ st.set_page_config(page_title="qualcoder", layout="wide")
 st.session_state.setdefault("project_folder", _project_folder())
 login.register()
 project = state.project_or_none()
-user = login.gate(project)  # a shared project (one with users) draws its login form and stops here until logged in
-navigation = st.navigation([
+user, locked = login.check(project)  # a shared project (one with users) needs a fresh login
+navigation = st.navigation(position="hidden" if locked else "sidebar", pages=[
     _page("overview", "Overview", default=True),
     _page("upload", "Import"),
     _page("documents", "Documents"),
@@ -47,5 +47,7 @@ navigation = st.navigation([
     _page("lexico", "Lexicometry"),
     _page("agreement", "Agreement"),
 ])
+if locked:
+    login.form(project)  # stops the run: the page asked for is drawn once logged in
 login.sidebar(project, user)
 navigation.run()

@@ -46,25 +46,31 @@ def register() -> None:
     accounts.set_user_source(session_user)
 
 
-def gate(project: Project | None) -> User | None:
-    """The logged-in user of a shared project (their name becomes the coder name), None for a project without
-    users; otherwise the login form is drawn and the run stops there."""
+def check(project: Project | None) -> tuple[User | None, bool]:
+    """(the logged-in user, whether the login form must be shown): ``(None, False)`` for a project without users,
+    ``(user, False)`` for a fresh login of a shared project (their name becomes the coder name), ``(None, True)``
+    when nobody is logged in or the login has been idle too long."""
     if project is None:
-        return None
+        return None, False
     project.refresh_team()  # users added from the command line while the explorer runs count at once
     if not project.gate.team:
-        return None
-    entry, now = st.session_state.get(USER), time.time()
-    if entry is not None and _expired(entry, now):
+        return None, False
+    entry, now, timeout = st.session_state.get(USER), time.time(), project.session_timeout()
+    if entry is not None and _expired({**entry, "idle_minutes": timeout}, now):  # the owner's current setting
         del st.session_state[USER]
-        st.session_state[EXPIRED] = entry["idle_minutes"]
+        st.session_state[EXPIRED] = timeout
         entry = None
     if entry is None:
-        _login_form(project)
-        st.stop()
-    entry.update(seen=now, idle_minutes=project.session_timeout())
+        return None, True
+    entry.update(seen=now, idle_minutes=timeout)
     st.session_state[CODER] = entry["name"]
-    return User(entry["name"], entry["role"])
+    return User(entry["name"], entry["role"]), False
+
+
+def form(project: Project) -> None:
+    """The login form; the run stops here (the page asked for is drawn once logged in)."""
+    _login_form(project)
+    st.stop()
 
 
 def _login_form(project: Project) -> None:
@@ -72,7 +78,7 @@ def _login_form(project: Project) -> None:
     st.caption(safe.md(f"{project.config.name} is a shared project: log in to read and code it."))
     expired = st.session_state.get(EXPIRED)
     if expired is not None:
-        st.warning(f"Your session expired after {expired:g} idle minutes: log in again.")
+        st.warning(f"Your session expired after {duration(expired)} idle: log in again.")
     with st.form("login_form"):
         name = st.text_input("User name", key="login_name")
         password = st.text_input("Password", type="password", key="login_password")
@@ -87,6 +93,16 @@ def _login_form(project: Project) -> None:
                                   "idle_minutes": project.session_timeout()}
         st.session_state.pop(EXPIRED, None)
         st.rerun()
+
+
+def duration(minutes: float) -> str:
+    """
+    >>> duration(0.05), duration(1), duration(30)
+    ('3 seconds', '1 minute', '30 minutes')
+    """
+    if minutes < 1:
+        return f"{minutes * 60:.0f} seconds"
+    return f"{minutes:g} minute" + ("s" if minutes != 1 else "")
 
 
 def log_out() -> None:
