@@ -9,6 +9,7 @@ import uuid
 import psycopg
 import pytest
 from conftest import INTERVIEW_FR, PG_ADMIN, REPO
+from test_study_browser import shoot
 
 from qualcoder import Project
 from qualcoder.explorer.server import launch_chromium, running, settle
@@ -97,7 +98,7 @@ def test_the_login_is_required_and_a_wrong_password_refused(team, page):
     error = " ".join(page.locator('[data-testid="stAlertContentError"]').all_inner_texts())
     assert "[Q263]" in error and "wrong user name or password" in error
     assert _title(page) == "Log in"
-    page.screenshot(path=str(REPO / "docs" / "screenshots" / "login.png"))
+    shoot(page, "login", full_page=False)
     _log_in(page, *CODER)
     assert _title(page) == "Coding studio"
     assert "Logged in as cora (coder)" in page.locator('[data-testid="stSidebar"]').inner_text()
@@ -116,7 +117,7 @@ def test_a_coder_codes_under_their_login_and_enforced_blind_coding_hides_the_oth
     blind = page.locator('[data-testid="stSidebar"] .st-key-studio_blind input')
     assert blind.is_checked() and blind.is_disabled()
     assert "Enforced by an owner" in page.locator('[data-testid="stSidebar"]').inner_text()
-    page.screenshot(path=str(REPO / "docs" / "screenshots" / "studio-logged-in-blind.png"))
+    shoot(page, "studio-logged-in-blind", full_page=False)
 
 
 def test_an_idle_login_expires(team, page):

@@ -5,6 +5,7 @@ page, and blind coding in the studio."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import time
 import zipfile
@@ -100,15 +101,16 @@ def test_upload_imports_a_docx_and_refuses_a_corrupt_file_and_a_zip_bomb(served,
     assert set(new["speaker"]) >= {"Dr Vidal"}
     assert not list((folder / "uploads").rglob("casse.docx")) and not list((folder / "uploads").rglob("bombe.docx"))
     assert list((folder / "uploads").rglob("entretien-vidal.docx"))  # the source_path stays readable
-    page.screenshot(path=str(_shots() / "import.png"), full_page=True)
+    shoot(page, "import")
 
 
-def _shots():
-    from conftest import REPO
+def shoot(page, name: str, full_page: bool = True) -> None:
+    """With QUALCODER_SCREENSHOTS=1, keep the page as docs/screenshots/NAME.png (the README's pictures)."""
+    if os.environ.get("QUALCODER_SCREENSHOTS") == "1":
+        from conftest import REPO
 
-    path = REPO / "docs" / "screenshots"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+        (REPO / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(REPO / "docs" / "screenshots" / f"{name}.png"), full_page=full_page)
 
 
 def _edit_cell(page, grid, row: int, column: int, text: str) -> None:
@@ -147,7 +149,7 @@ def test_a_value_group_edited_in_the_table_changes_the_crosstab(served, page):
     groups_after = set(analysis.crosstab(project, "profession").long()["group"])
     assert groups_after == groups_before - {"GP"}
     assert project.history_df("ines", limit=1)["kind"].tolist() == ["group-edit"]  # recorded and undoable
-    page.screenshot(path=str(_shots() / "speakers-and-documents.png"), full_page=True)
+    shoot(page, "speakers-and-documents")
 
 
 def test_blind_coding_hides_another_coders_codings_in_the_studio(served, page):
@@ -170,4 +172,4 @@ def test_blind_coding_hides_another_coders_codings_in_the_studio(served, page):
     assert chips(theirs) == 0 and chips(rules) == 0
     assert chips(mine) > 0
     _no_errors(page)
-    page.screenshot(path=str(_shots() / "studio-blind.png"), full_page=False)
+    shoot(page, "studio-blind", full_page=False)

@@ -5,6 +5,7 @@ source."""
 from __future__ import annotations
 
 import pytest
+from conftest import INTERVIEW_FR, REPO
 from streamlit.testing.v1 import AppTest
 from test_explorer import PAGES, _app, _clean, _shown
 
@@ -13,8 +14,6 @@ from qualcoder.errors import FileTooLarge, UnsupportedFormat
 from qualcoder.explorer.uploads import MAX_FILE_BYTES, Upload, import_uploads, report_table, stage
 from qualcoder.team import accounts
 from qualcoder.team.accounts import InvalidSetting, PermissionDenied, User, acting_as
-
-from conftest import INTERVIEW_FR, REPO  # noqa: I001
 
 
 def _never_read() -> bytes:

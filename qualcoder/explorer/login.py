@@ -74,6 +74,11 @@ def form(project: Project) -> None:
 
 
 def _login_form(project: Project) -> None:
+    with st.columns([1, 1.3])[0]:
+        _login_fields(project)
+
+
+def _login_fields(project: Project) -> None:
     st.title("Log in")
     st.caption(safe.md(f"{project.config.name} is a shared project: log in to read and code it."))
     expired = st.session_state.get(EXPIRED)
