@@ -123,8 +123,9 @@ def _edit_cell(page, grid, row: int, column: int, text: str) -> None:
     for _ in range(row):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    page.locator("textarea.gdg-input, .gdg-input").first.wait_for()
-    page.keyboard.type(text)
+    editor = page.locator("textarea.gdg-input, .gdg-input").first
+    editor.wait_for()
+    editor.fill(text)  # the whole value at once: keys typed while the editor opens can be lost on a busy machine
     page.keyboard.press("Enter")
 
 
@@ -139,7 +140,9 @@ def test_a_value_group_edited_in_the_table_changes_the_crosstab(served, page):
     grid = page.locator('[data-testid="stTabPanel"]:visible [data-testid="stDataFrame"]').first
     _edit_cell(page, grid, 0, 2, "médecin généraliste")  # row 0 is "GP" (values sorted, capitals first)
     settle(page)
-    page.get_by_role("button", name="Save groups (1 value(s))").click()
+    save = page.get_by_role("button", name="Save groups (1 value(s))")
+    save.wait_for(timeout=60_000)
+    save.click()
     settle(page)
     _no_errors(page)
     project = Project.open(folder)

@@ -29,10 +29,22 @@ _HOMES = {"cooccurrence": "cooccurrence", "cooccurrence_matrix": "cooccurrence",
           "FrameworkMatrix": "framework"}
 
 
+def table(name: str):
+    """The analysis function (or class) ``name``, imported on first use; unlike ``getattr(analysis, name)`` it cannot
+    return a submodule that an import elsewhere bound to the same name (``qualcoder.analysis.crosstab``).
+
+    >>> table("crosstab").__name__
+    'crosstab'
+    """
+    if name not in _HOMES:
+        raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
+    return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
+
+
 def __getattr__(name: str):
     if name not in _HOMES:
         raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
-    value = getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
+    value = table(name)
     # importing qualcoder.analysis.crosstab sets this package's `crosstab` to the module: put the function back, or
     # the second `analysis.crosstab(...)` (timeline, kwic, specificities alike) would call a module
     globals()[name] = value
@@ -60,5 +72,6 @@ __all__ = [
     "presence_matrix",
     "segment_table",
     "specificities",
+    "table",
     "timeline",
 ]

@@ -155,4 +155,4 @@ def analysis(folder: str, revision: Revision, function: str, *args, **options):
     """``qualcoder.analysis.<function>(project, *args, **options)``, cached per revision and options."""
     from qualcoder import analysis as tables
 
-    return getattr(tables, function)(open_project(folder), *args, **options)
+    return tables.table(function)(open_project(folder), *args, **options)
