@@ -9,7 +9,9 @@ Every code table counts the same thing: a (segment, code) pair where a selected 
 accepted) covers half the segment or half the coding (see ``units``).
 """
 
+import sys
 from importlib import import_module
+from types import ModuleType
 
 from qualcoder.analysis.errors import (
     AnalysisError,
@@ -39,6 +41,20 @@ def table(name: str):
     if name not in _HOMES:
         raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
     return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
+
+
+class _Tables(ModuleType):
+    """This package's type: importing ``qualcoder.analysis.crosstab`` (from anywhere) binds the package's
+    ``crosstab`` to the submodule, which would then stand in for the function of that name (``timeline``,
+    ``kwic`` and ``specificities`` alike): the function is bound instead."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, ModuleType) and _HOMES.get(name) == name and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Tables
 
 
 def __getattr__(name: str):
