@@ -8,7 +8,14 @@ import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import safe, state
-from qualcoder.explorer.uploads import DOCUMENT_TYPES, MAX_UPLOAD_MB, Upload, import_uploads, report_table
+from qualcoder.explorer.uploads import (
+    DOCUMENT_TYPES,
+    MAX_UPLOAD_MB,
+    Upload,
+    import_uploads,
+    report_table,
+    shorter,
+)
 
 REPORT = "upload_report"
 METHODS = ("sentence", "paragraph", "turn", "window:5")
@@ -67,7 +74,7 @@ def _import(files, metadata, speakers, language) -> None:
         return
     bar.empty()
     st.session_state[REPORT] = {"table": report_table(project, report, paths),
-                                "failures": [f.message for f in report.failures],
+                                "failures": [shorter(f.message, paths) for f in report.failures],
                                 "warnings": list(report.warnings), "added": len(report.added)}
 
 

@@ -150,7 +150,7 @@ def report_table(project: Project, report: ImportReport, paths: Iterable[Path]) 
     for path in paths:
         name = path.name
         if path in failures:
-            rows.append({"file": name, "status": "refused", "error": failures[path].message})
+            rows.append({"file": name, "status": "refused", "error": shorter(failures[path].message, paths)})
             continue
         for document in stored.get(path, []):
             summary = summaries.get(document)
@@ -166,7 +166,19 @@ def report_table(project: Project, report: ImportReport, paths: Iterable[Path]) 
             rows.append({"file": name, "status": "duplicate" if existing else "skipped", "document": existing,
                          "warnings": f"the same text is already in the project as {existing}: skipped" if existing
                          else "nothing was imported from this file"})
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    return frame.astype({c: "Int64" for c in ("turns", "speakers", "sections", "segments")})
+
+
+def shorter(message: str, paths: Iterable[Path]) -> str:
+    """A message about a staged upload, naming the file as uploaded rather than its place under ``uploads/``.
+
+    >>> shorter("[Q104] /p/uploads/ab12/casse.docx: is not a valid .docx", [Path("/p/uploads/ab12/casse.docx")])
+    '[Q104] casse.docx: is not a valid .docx'
+    """
+    for folder in {str(path.parent) for path in paths}:
+        message = message.replace(folder + "/", "")
+    return message
 
 
 def _section_counts(project: Project, names: list[str]) -> dict[str, int]:
