@@ -83,6 +83,18 @@ def test_the_session_timeout_is_an_owners_setting_within_range(tmp_path):
         project.set_session_timeout(600, "cora")
     assert project.session_timeout() == 20
     project.close()
+    from typer.testing import CliRunner
+
+    from qualcoder.cli import app
+
+    runner, folder = CliRunner(), str(tmp_path / "team")
+    done = runner.invoke(app, ["user", "timeout", "45", "-p", folder],
+                         env={"QUALCODER_USER": "olga", "QUALCODER_PASSWORD": "owner-pass-1"})
+    assert done.exit_code == 0 and "expire after 45 idle minutes" in done.output
+    refused = runner.invoke(app, ["user", "timeout", "45", "-p", folder],
+                            env={"QUALCODER_USER": "cora", "QUALCODER_PASSWORD": "coder-pass-1"})
+    assert refused.exit_code == 2 and "[Q261]" in refused.output
+    assert Project.open(folder).session_timeout() == 45
 
 
 def test_a_shared_project_shows_only_the_login_form_until_logged_in(tmp_path):
