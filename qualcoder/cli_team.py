@@ -71,6 +71,15 @@ def user_password(name: Annotated[str, typer.Argument(help="The user.")],
     console.print(f"Password of {name} changed.", highlight=False)
 
 
+@user_app.command("timeout")
+def user_timeout(minutes: Annotated[float, typer.Argument(help="Idle minutes before an explorer login expires.")],
+                 project: ProjectOption = Path(".")) -> None:
+    """How long an explorer login stays valid without any action (owners; 30 minutes by default)."""
+    p = _open(project)
+    p.set_session_timeout(minutes, _me(p))
+    console.print(f"Explorer logins expire after {minutes:g} idle minutes.")
+
+
 def register_team(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")
 

@@ -32,10 +32,12 @@ from qualcoder.study import documents as study_documents
 from qualcoder.study import speakers as study_speakers
 from qualcoder.study.speakers import apply_groups
 from qualcoder.team import accounts
+from qualcoder.team.accounts import InvalidSetting
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
 
+DEFAULT_SESSION_MINUTES, MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 30.0, 0.05, 7 * 24 * 60.0  # 0.05: 3 s, for tests
 SEGMENT_COLUMNS = ["segment_id", "doc_id", "doc", "type", "date", "speaker", "profession", "role", "organisation",
                    "language", "section", "start", "end", "text"]
 
@@ -103,6 +105,28 @@ class Project:
 
     def blind(self) -> bool:
         return bool((self.repo.setting("blind") or {}).get("on"))
+
+    def set_session_timeout(self, minutes: float, actor: str) -> None:
+        """How long (owner) an explorer login stays valid without any action; ``[Q264]`` unless 3 seconds to 7 days.
+
+        >>> # p.set_session_timeout(20, "alice")
+        """
+        if not MIN_SESSION_MINUTES <= float(minutes) <= MAX_SESSION_MINUTES:
+            raise InvalidSetting(f"an idle timeout of {minutes} minutes is out of range", place="session timeout",
+                                 fix=f"Give {MIN_SESSION_MINUTES:g} to {MAX_SESSION_MINUTES:g} minutes.")
+
+        def work(changes) -> None:
+            rows = changes.rows("settings", key="session")
+            if rows:
+                changes.update("settings", rows[0]["id"], {"value": {"idle_minutes": float(minutes)}})
+            else:
+                changes.insert("settings", {"key": "session", "value": {"idle_minutes": float(minutes)}})
+
+        self.repo.act(actor, "setting", f"explorer logins expire after {minutes:g} idle minutes", work)
+
+    def session_timeout(self) -> float:
+        """Minutes an explorer login stays valid without any action (default 30)."""
+        return float((self.repo.setting("session") or {}).get("idle_minutes", DEFAULT_SESSION_MINUTES))
 
     # opening -------------------------------------------------------------------------------------
     @classmethod

@@ -11,12 +11,17 @@ import streamlit as st
 
 from qualcoder.explorer import state, studio
 from qualcoder.explorer.components.document_view import event_value
+from qualcoder.team import accounts
 
 CODER, DOCUMENT, FOCUS, ACTIVE, SELECTION, MESSAGE = (
     "studio_coder", "studio_doc", "studio_focus", "studio_active", "studio_selection", "studio_message")
 
 
 def coder() -> str:
+    """The coder name: the login's on a shared project, else the one typed in the studio."""
+    user = accounts.current_user()
+    if user is not None:
+        return user.name
     return str(st.session_state.get(CODER, "") or "").strip()
 
 

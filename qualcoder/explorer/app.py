@@ -13,10 +13,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from qualcoder.explorer import login, state
+
 PAGES = Path(__file__).resolve().parent
 NAVIGATION = [
     ("overview", "Overview"),
+    ("upload", "Import"),
     ("documents", "Documents"),
+    ("people", "Speakers & documents"),
     ("workbench", "Code"),
     ("segments", "Segments"),
     ("codebook", "Codebook"),
@@ -45,8 +49,15 @@ def main() -> None:
     """Lay out the explorer's pages and run the one the browser asked for."""
     st.set_page_config(page_title="qualcoder", layout="wide")
     st.session_state.setdefault("project_folder", _project_folder())
+    login.register()
+    project = state.project_or_none()
+    user, locked = login.check(project)  # a shared project (one with users) needs a fresh login
     pages = [_page(name, title, default=index == 0) for index, (name, title) in enumerate(NAVIGATION)]
-    st.navigation(pages).run()
+    navigation = st.navigation(pages, position="hidden" if locked else "sidebar")
+    if locked:
+        login.form(project)  # stops the run: the page asked for is drawn once logged in
+    login.sidebar(project, user)
+    navigation.run()
 
 
 if __name__ == "__main__":

@@ -46,8 +46,20 @@ def project_or_error() -> Project | None:
         return None
 
 
+def project_or_none() -> Project | None:
+    """The current project, or None (silently: the page shows why when it asks with ``project_or_error``)."""
+    try:
+        return open_project(folder())
+    except QualcoderError:
+        return None
+
+
 def revision(project: Project) -> Revision:
-    return project.revision()
+    """The project's revision; under enforced blind coding it names the coder too, so that one coder's cached
+    codings are never served to another (they read different codings of the same revision)."""
+    found = project.revision()
+    alone = project.gate.hide_others()
+    return found._replace(viewer=alone) if alone is not None and project.blind() else found
 
 
 def segment_mark(revision: Revision) -> tuple:

@@ -13,6 +13,7 @@ from qualcoder.explorer.actions import ACTIVE, CODER, DOCUMENT, FOCUS, MESSAGE, 
 from qualcoder.explorer.components.document_view import document_view
 from qualcoder.explorer.filters import SegmentFilter
 
+BLIND = "studio_blind"
 MODES = ("Read", "Next uncoded segment", "Most uncertain suggestion", "Filtered list")
 LISTED = 500
 
@@ -31,7 +32,8 @@ def render() -> None:
     actions.arrive(names)
     book = state.codebook(folder, revision)
     top = st.columns([1, 2, 1.3, 1.7], vertical_alignment="bottom")
-    top[0].text_input("Coder", key=CODER, on_change=actions.remember_coder, placeholder="your coder name")
+    top[0].text_input("Coder", key=CODER, on_change=actions.remember_coder, placeholder="your coder name",
+                      disabled=project.gate.team, help="Your login's name" if project.gate.team else None)
     top[1].selectbox("Document", list(names), format_func=names.get, key=DOCUMENT, on_change=actions.choose_document)
     coder, doc_id = actions.coder(), int(st.session_state[DOCUMENT])
     mode = top[2].selectbox("Step through", MODES, key="studio_mode")
@@ -86,9 +88,27 @@ def _filtered_list(folder, revision, book, names: dict[int, str]) -> None:
                       key="studio_list_pick", on_change=actions.open_listed, args=("studio_list_pick", rows))
 
 
+def _blind(project) -> bool:
+    """Blind coding, in the sidebar: a coder hides everyone else's codings, rules and model suggestions; when an
+    owner enforces it for a shared project, it is on for every coder and the API itself reads only their codings."""
+    enforced = project.gate.hide_others() is not None and project.blind()
+    if enforced:
+        st.session_state[BLIND] = True
+    with st.sidebar:
+        on = st.toggle("Blind coding", key=BLIND, disabled=enforced,
+                       help="Show only your own codings: no other coder, no rule codings, no model suggestions "
+                            "(independent coding for agreement).")
+        if enforced:
+            st.caption("Enforced by an owner for this double-coding round.")
+    return bool(on)
+
+
 def _layers(project, coder: str) -> studio.Layers:
     """Other coders (of the whole project: the choice holds from one document to the next), rule codings, model
-    suggestions: shown or hidden (blind coding hides the others)."""
+    suggestions: shown or hidden (blind coding hides them all)."""
+    if _blind(project):
+        st.caption("Blind coding: only your own codings are shown.")
+        return studio.Layers((), False, False)
     others = [name for name in project.coders() if name != coder]
     shown = st.multiselect("Other coders shown", others, default=others, key="studio_others",
                            placeholder="none: only your own codings")

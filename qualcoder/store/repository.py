@@ -85,6 +85,7 @@ class Revision(NamedTuple):
     parses: tuple
     actions: tuple
     labels: tuple  # what speakers' roles and professions, document attributes and value groups depend on
+    viewer: str | None = None  # the coder whose codings alone are read (blind coding enforced), else None
 
 
 Result = TypeVar("Result")

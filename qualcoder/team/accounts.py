@@ -20,7 +20,7 @@ session, the CLI once for the process. Passwords are hashed with argon2 (argon2-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -51,6 +51,18 @@ class BadLogin(QualcoderError):
     code = "Q263"
 
 
+class InvalidSetting(QualcoderError):
+    """A team setting out of its range (the explorer's idle timeout)."""
+
+    code = "Q264"
+
+
+class SessionExpired(NotLoggedIn):
+    """An explorer login left idle longer than the project's timeout."""
+
+    code = "Q265"
+
+
 @dataclass(frozen=True)
 class User:
     name: str
@@ -58,6 +70,7 @@ class User:
 
 
 _current: ContextVar[User | None] = ContextVar("qualcoder_user", default=None)
+_source: Callable[[], User | None] | None = None
 
 
 @contextmanager
@@ -71,7 +84,23 @@ def acting_as(user: User | None) -> Iterator[None]:
 
 
 def current_user() -> User | None:
-    return _current.get()
+    """The user set for this thread of work, else the one the registered source gives (the explorer's session)."""
+    user = _current.get()
+    return user if user is not None or _source is None else _source()
+
+
+def set_user_source(source: Callable[[], User | None] | None) -> None:
+    """Where to find the user when none was set for the thread: the explorer registers its browser session's login
+    here, because Streamlit runs a widget's callback before the page (outside any ``acting_as`` block the page
+    opens), on whichever thread serves that session's next run.
+
+    >>> set_user_source(lambda: User("alice", "coder")); current_user()
+    User(name='alice', role='coder')
+    >>> set_user_source(None); current_user() is None
+    True
+    """
+    global _source
+    _source = source
 
 
 def set_current_user(user: User | None) -> None:
