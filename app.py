@@ -39,5 +39,6 @@ navigation = st.navigation([
     _page("topics", "Topics"),
     _page("lexico", "Lexicometry"),
     _page("agreement", "Agreement"),
+    _page("privacy", "Pseudonymise"),
 ])
 navigation.run()

@@ -66,7 +66,7 @@ def detected(tmp_path_factory):
     base = tmp_path_factory.mktemp("privacy")
     project = Project.create(base / "study")
     assert project.import_files([_corpus(base / "corpus")]).ok
-    project.segment("sentence")
+    project.segment("paragraph")
     project.load_codebook(REPO / "codebooks" / "reseaux-sante.yaml")
     review.set_terms(project, "alice", review.load_terms(base / "terms.csv"))
     review.detect(project, "alice")
@@ -183,7 +183,7 @@ def test_a_coded_passage_minus_its_names_is_unchanged(text, raw, a, b):
 def test_apply_writes_a_copy_with_codings_moved_and_a_private_key(make_project, tmp_path, backend):
     project = make_project()
     assert project.import_files([_corpus(tmp_path / "corpus")]).ok
-    project.segment("sentence")
+    project.segment("paragraph")
     project.load_codebook(REPO / "codebooks" / "reseaux-sante.yaml")
     code = project.codebook().codes[0].id
     document = project.document("corpus/entretien-2.txt")
@@ -290,3 +290,29 @@ def test_cli_detect_review_apply_reverse_check(detected, tmp_path):
     result = runner.invoke(app, ["pseudonymise", "check", str(tmp_path / "o.txt"), "--key", key])
     assert result.exit_code == 2 and "[Q971]" in result.output
     assert json.loads((tmp_path / "keys" / "k.json").read_text(encoding="utf-8"))["format"] == keyfile.FORMAT
+
+
+def test_explorer_page_shows_the_review_and_applies(detected, tmp_path):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    shutil.copytree(detected.folder, tmp_path / "study")
+    test = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    test.session_state["project_folder"] = str(tmp_path / "study")
+    test.query_params["coder"] = "alice"
+    test.run()
+    test.switch_page("qualcoder/explorer/privacy.py").run()
+    assert not test.exception, test.exception
+    assert test.title[0].value == "Pseudonymise"
+    shown = [element.value for element in test.dataframe if "decision" in element.value.columns]
+    assert shown and "Claire Dupont" in set(shown[0]["text"]) and set(shown[0]["decision"]) == {"pending"}
+    assert any("Reviewed 0 of" in (p.proto.text or "") for p in test.get("progress"))
+    (tmp_path / "keys").mkdir()
+    test.text_input(key="pv_key").input(str(tmp_path / "keys" / "k.json"))
+    test.text_input(key="pv_output").input(str(tmp_path / "pseudo")).run()
+    test.button(key="pv_apply").click().run()
+    assert not test.exception, test.exception
+    assert any("Pseudonymised" in s.value for s in test.success), [e.value for e in test.error]
+    assert (tmp_path / "pseudo" / "qualcoder.toml").is_file()
+    assert any("not reviewed" in w.value for w in test.warning)
