@@ -38,6 +38,18 @@ ROLE_WORDS = {"interviewer", "enquêteur", "enquêtrice", "intervieweur", "inter
               "participante", "président", "présidente", "secrétaire", "chair", "secretary", "facilitator",
               "respondent", "répondant", "répondante", "narrateur", "speaker", "q", "r", "e", "i", "p"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# what makes a name an institution's: "CHU de Brest", "réseau Arpège", "St James's Hospital", "Wakefield Council"
+_INSTITUTION_BEFORE = re.compile(
+    r"(?:(?<=\W)|^)(?:CHU|CHR|CH|centre hospitalier(?: universitaire)?|h[ôo]pital|clinique|Ehpad|EHPAD|réseau|"
+    r"association|cabinet|SSIAD|CCAS|centre social|centre de santé|maison de santé|pôle gériatrique|"
+    r"conseil départemental|collectif|mutuelle|SSR|foyer|résidence|institut)"
+    r"(?:\s+(?:de la|de l['’]|du|des|de|d['’]))?\s*$", re.IGNORECASE)
+_INSTITUTION_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:General|Royal|District|Community|University|Teaching)\s+)*(?:Hospital|Hospice|Infirmary|"
+    r"Care Home|Nursing Home|Council|Society|Service|Trust|Surgery|Practice|Centre|Center|Clinic|Partnership)\b")
+INSTITUTION_WORDS = {"hospital", "hospice", "infirmary", "council", "society", "service", "trust", "surgery",
+                     "practice", "centre", "center", "clinic", "home", "chu", "chr", "hôpital", "clinique", "ehpad",
+                     "réseau", "association", "cabinet", "ssiad", "ccas", "mutuelle", "institut", "uk", "team"}
 
 
 @dataclass
@@ -217,14 +229,48 @@ def detect_texts(docs: list[tuple[str, str]], options: DetectOptions | None = No
         forms = known_forms(docs, found)
         for (text, _), hits in zip(docs, found):
             hits.extend(literal_hits(text, forms, "propagated"))
+    person_words = _person_words(docs, found)
     out = []
     for (text, _), hits in zip(docs, found):
+        hits[:] = [_recategorised(text, hit, person_words) for hit in hits]
         persons = [(h.start, h.end) for h in hits if h.category == "person"]
         for hit in pattern_hits(text):
             if hit.category != "age" or near_person(hit, text, persons):
                 hits.append(hit)
         out.append(resolve_overlaps(hits))
     return out
+
+
+def _person_words(docs: list[tuple[str, str]], found: list[list[Hit]]) -> set[str]:
+    """The words found in persons' names more often than in other names (to correct NER's category)."""
+    votes: dict[str, int] = {}
+    for (text, _), hits in zip(docs, found):
+        for hit in hits:
+            if hit.category in ("person", "place", "organisation") and hit.source != "propagated":
+                for word in _WORD.findall(text[hit.start:hit.end]):
+                    votes[word] = votes.get(word, 0) + (1 if hit.category == "person" else -1)
+    return {word for word, vote in votes.items() if vote > 0}
+
+
+def _recategorised(text: str, hit: Hit, person_words: set[str]) -> Hit:
+    """NER's category corrected by the words around and inside a name: an institution's prefix or suffix makes the
+    whole an organisation (``CHU de`` + ``Brest``), a title (``Dr Crawley``) or a surname known as a person's makes it
+    a person."""
+    from qualcoder.privacy.patterns import title_of
+
+    if hit.category not in ("person", "place", "organisation") or hit.source == "manual":
+        return hit
+    before = _INSTITUTION_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+    after = _INSTITUTION_AFTER.match(text[hit.end:hit.end + 60])
+    if before or after:
+        start = before.start() if before else hit.start
+        end = hit.end + after.end() if after else hit.end
+        return Hit(start, end, "organisation", hit.source)
+    words = _WORD.findall(text[hit.start:hit.end])
+    if hit.category != "person" and (title_of(text, hit.start) or (
+            words and words[-1] in person_words and not {w.casefold() for w in words} & INSTITUTION_WORDS)):
+        return Hit(hit.start, hit.end, "person", hit.source)
+    return hit
 
 
 def known_forms(docs: list[tuple[str, str]], found: list[list[Hit]]) -> dict[str, str]:
