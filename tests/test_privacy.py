@@ -193,6 +193,7 @@ def test_apply_writes_a_copy_with_codings_moved_and_a_private_key(make_project, 
     coding = project.apply_codes(document.id, start, end, [code], "alice", memo="Claire Dupont, pivot")[0]
     later = project.apply_codes(document.id, after, after + 12, [code], "bob")[0]
     project.add_memo("document", document.id, "alice", "Entretien avec Mme Aubert sur Claire Dupont")
+    review.set_terms(project, "alice", {"Plouzané": "place"})
     review.detect(project, "alice")
     keys = tmp_path / "keys"
     keys.mkdir()
@@ -212,6 +213,7 @@ def test_apply_writes_a_copy_with_codings_moved_and_a_private_key(make_project, 
     assert all(row.text == copy.document(int(row.doc_id)).text[row.start:row.end] for row in segments.itertuples())
     assert "Aubert" not in " ".join(segments["speaker"].dropna())
     assert copy.history_df().shape[0] == 1  # the original's history (with its texts) is not copied
+    assert copy.repo.setting("privacy-terms") is None
     key = keyfile.read(report.key, copy)
     original = keyfile.reverse(key, "corpus/entretien-2.txt", codings.loc[coding, "start"],
                                codings.loc[coding, "end"], moved)

@@ -25,6 +25,7 @@ from qualcoder.errors import AlreadyPseudonymised, CopyTargetExists, PrivacyErro
 from qualcoder.privacy import key as keyfile
 from qualcoder.privacy.patterns import title_of
 from qualcoder.privacy.pseudonyms import Mention, Pseudonymiser, fold
+from qualcoder.privacy.review import TERMS_KEY
 from qualcoder.store.privacy import detections_frame
 
 STATE_KEY = "privacy"  # the settings row of a pseudonymised project: key id, original identity hashes
@@ -189,6 +190,8 @@ class ApplyReport:
 
 def _transform(plan_: Plan) -> Callable[[str, dict], dict | None]:
     def transform(table: str, row: dict) -> dict | None:
+        if table == "settings" and row.get("key") == TERMS_KEY:  # the term list holds originals, rejected ones too
+            return None
         out = dict(row)
         doc_id = row.get("document_id") if table != "documents" else row.get("id")
         offsets = plan_.maps.get(doc_id)
