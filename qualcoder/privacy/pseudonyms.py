@@ -257,4 +257,10 @@ def _gender_of(first: str | None, language: str) -> str | None:
     for gender in ("f", "m"):
         if name in {fold(n) for n in NAMES[(language, gender)].split()}:
             return gender
-    return "f" if name.endswith(("e", "a")) and language == "fr" else None
+    # a guess from the ending when the title says nothing: Sophie, Emma, Sarah, Marie, Lucy; Bernard, Paul, James
+    return "f" if name.endswith(("e", "a", "ah", "ie", "y", "ine")) and name not in _MALE_ENDINGS else "m"
+
+
+_MALE_ENDINGS = {"pierre", "philippe", "stephane", "jerome", "guillaume", "antoine", "andre", "rene", "george",
+                 "mike", "joe", "luke", "jude", "andrea", "luca", "nicola", "joshua", "jeremy", "tony", "henry",
+                 "harry", "gary", "rory", "jimmy", "anthony", "timothy", "zachary", "gregory", "bailey", "jamie"}
