@@ -318,3 +318,57 @@ def test_explorer_page_shows_the_review_and_applies(detected, tmp_path):
     assert any("Pseudonymised" in s.value for s in test.success), [e.value for e in test.error]
     assert (tmp_path / "pseudo" / "qualcoder.toml").is_file()
     assert any("not reviewed" in w.value for w in test.warning)
+
+
+def test_on_the_demo_every_coding_and_topic_assignment_keeps_its_words(demo_copy, tmp_path):
+    """Manual detections only (no NER): every coding and topic assignment of the demo moved through the offset map
+    covers the same text minus the replaced names."""
+    import re
+
+    documents = demo_copy.documents_df(with_text=True, grouped=False)
+    for name in ("Aubert", "Sophie Lambert", "Collins"):
+        doc_id, text = next((int(r.doc_id), r.text) for r in documents.itertuples() if name in r.text)
+        start = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text).start()
+        review.add(demo_copy, "alice", doc_id, start, start + len(name), "person", all_occurrences=True)
+    (tmp_path / "keys").mkdir()
+    report = privacy_apply.apply(demo_copy, "alice", tmp_path / "keys" / "k.json", output=tmp_path / "pseudo")
+    key = keyfile.read(report.key)
+    copy = Project.open(tmp_path / "pseudo")
+    spans = {entry["name"]: [(r[2], r[3], r[0], r[1]) for r in entry["replacements"]] for entry in key["documents"]}
+    old_texts = dict(zip(documents["name"], documents["text"]))
+    new_texts = {name: copy.document(name).text for name in old_texts}
+
+    def minus(text: str, lo: int, hi: int, cut: list[tuple[int, int]]) -> str:
+        kept, position = [], lo
+        for s, e in sorted(cut):
+            if e <= lo or s >= hi:
+                continue
+            kept.append(text[position:max(s, lo)])
+            position = min(e, hi)
+        return "".join(kept) + text[position:hi]
+
+    old = demo_copy.codings_df().set_index("coding_id")
+    new = copy.codings_df().set_index("coding_id")
+    assert len(old) == len(new) > 100 and report.replacements > 10
+    for coding_id, row in new.iterrows():
+        name, before = row["doc"], old.loc[coding_id]
+        assert minus(old_texts[name], before["start"], before["end"], [(s, e) for s, e, _, _ in spans[name]]) == \
+            minus(new_texts[name], row["start"], row["end"], [(s, e) for _, _, s, e in spans[name]])
+    from sqlalchemy import select
+
+    from qualcoder.store.tables import DocumentRow, TopicAssignmentRow
+
+    def assignments(project):
+        query = select(TopicAssignmentRow.id, DocumentRow.name, TopicAssignmentRow.start, TopicAssignmentRow.end).join(
+            DocumentRow, DocumentRow.id == TopicAssignmentRow.document_id)
+        with project.engine.connect() as connection:
+            return {row[0]: row[1:] for row in connection.execute(query)}
+
+    old_topics, new_topics = assignments(demo_copy), assignments(copy)
+    assert old_topics.keys() == new_topics.keys() and old_topics
+    for assignment, (name, start, end) in new_topics.items():
+        _, old_start, old_end = old_topics[assignment]
+        assert minus(old_texts[name], old_start, old_end, [(s, e) for s, e, _, _ in spans[name]]) == \
+            minus(new_texts[name], start, end, [(s, e) for _, _, s, e in spans[name]])
+    assert not any("Aubert" in text or "Collins" in text for text in new_texts.values())
+    copy.close()
