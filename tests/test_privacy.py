@@ -372,3 +372,36 @@ def test_on_the_demo_every_coding_and_topic_assignment_keeps_its_words(demo_copy
             minus(new_texts[name], start, end, [(s, e) for _, _, s, e in spans[name]])
     assert not any("Aubert" in text or "Collins" in text for text in new_texts.values())
     copy.close()
+
+
+@pytest.mark.browser
+def test_a_missed_name_is_added_by_selecting_it_in_the_browser(detected, tmp_path):
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+    from test_studio_browser import _drag
+
+    from qualcoder.explorer.server import launch_chromium, running, settle
+
+    shutil.copytree(detected.folder, tmp_path / "study")
+    project = Project.open(tmp_path / "study")
+    first = project.documents_df(with_text=False, grouped=False).sort_values("doc_id").iloc[0]
+    text = project.document(int(first["doc_id"])).text
+    start = text.index("Réunion de concertation") if "Réunion" in text else text.index("financement")
+    word = "Réunion de concertation" if "Réunion" in text else "financement"
+    with running(tmp_path / "study") as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(f"{url}/privacy?coder=alice")
+        settle(page)
+        page.get_by_text("Add a missed name").click()
+        settle(page)
+        _drag(page, start, start + len(word))
+        settle(page)
+        page.get_by_role("button", name="Add", exact=True).click()
+        settle(page)
+        page.screenshot(path=str(tmp_path / "privacy-add.png"))
+        browser.close()
+    added = review.detections_df(project, status="accepted")
+    assert list(added[added["source"] == "manual"]["text"]) == [word]
+    project.close()

@@ -107,6 +107,31 @@ def _save(project, by: str, before: pd.DataFrame, after: pd.DataFrame, everywher
     return changed
 
 
+SELECTION, VIEW_KEY = "pv_selection", "pv_view"
+
+
+def _remember_selection(name: str) -> None:
+    from qualcoder.explorer.components.document_view import event_value
+
+    value = event_value(VIEW_KEY, name)
+    if name == "selection" and isinstance(value, dict) and isinstance(value.get("start"), int):
+        st.session_state[SELECTION] = value
+
+
+def _document_view(folder: str, revision, doc_id: int) -> None:
+    """The document in the shared document view: selecting a passage there picks it (no code picker: no coder)."""
+    from qualcoder.explorer import studio
+    from qualcoder.explorer.components.document_view import document_view
+    from qualcoder.explorer.components.runs import build_view
+
+    parts = studio.parts(folder, doc_id, revision)
+    view = build_view(parts.document.text, [], turns=parts.turns, sections=parts.sections,
+                      professions=parts.professions)
+    data = studio.view_data(view, parts, None, "", height="40vh", hint="Select the missed name with the mouse.")
+    # selections are sent only by an editable view; without a coder it opens no code picker
+    document_view(data.replace('"editable":false', '"editable":true', 1), key=VIEW_KEY, on_event=_remember_selection)
+
+
 def _add(project, by: str) -> None:
     from qualcoder.privacy import review
     from qualcoder.privacy.detect import CATEGORIES
@@ -114,20 +139,30 @@ def _add(project, by: str) -> None:
     with st.expander("Add a missed name"):
         documents = project.documents_df(with_text=False, grouped=False)
         names = dict(zip(documents["doc_id"], documents["name"]))
-        cols = st.columns([2, 2, 1])
+        cols = st.columns([3, 1, 1])
         doc = cols[0].selectbox("Document", list(names), format_func=lambda d: names[d], key="pv_add_doc")
-        passage = cols[1].text_input("The passage, as written in the document", key="pv_add_text")
-        category = cols[2].selectbox("Category", list(CATEGORIES), key="pv_add_category")
-        everywhere = st.checkbox("Every occurrence in every document", value=True, key="pv_add_everywhere")
-        if st.button("Add", disabled=not (by and passage.strip()), key="pv_add"):
+        category = cols[1].selectbox("Category", list(CATEGORIES), key="pv_add_category")
+        everywhere = cols[2].checkbox("Every occurrence in every document", value=True, key="pv_add_everywhere")
+        _document_view(state.folder(), state.revision(project), int(doc))
+        picked = st.session_state.get(SELECTION)
+        if picked and picked.get("doc") != int(doc):
+            picked = None
+        passage = st.text_input("…or type the passage, as written in the document", key="pv_add_text").strip()
+        if picked and not passage:
+            safe.text_block(f"Selected: {picked.get('text', '')}")
+        if st.button("Add", disabled=not (by and (passage or picked)), key="pv_add"):
             text = project.document(int(doc)).text
-            start = text.find(passage.strip())
-            if start < 0:
-                safe.error(f"{passage!r} is not in {names[doc]}.")
-                return
+            if passage:
+                start = text.find(passage)
+                if start < 0:
+                    safe.error(f"{passage!r} is not in {names[doc]}.")
+                    return
+                end = start + len(passage)
+            else:
+                start, end = int(picked["start"]), int(picked["end"])
             try:
-                added = review.add(project, by, int(doc), start, start + len(passage.strip()), category,
-                                   all_occurrences=everywhere)
+                added = review.add(project, by, int(doc), start, end, category, all_occurrences=everywhere)
+                st.session_state.pop(SELECTION, None)
                 st.success(f"{added} detections added.")
             except QualcoderError as error:
                 safe.error(error)
