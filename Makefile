@@ -29,7 +29,7 @@ demo: setup
 	$(VENV)/bin/qualcoder demo demo-project
 
 # every benchmark runs and prints its figures; the target fails at the end if one missed its target
-BENCHMARKS := run.py topics_bench.py export_bench.py refi_bench.py explorer_bench.py patterns_bench.py lexico_bench.py team_bench.py speaker_turns_bench.py studio_bench.py startup_bench.py
+BENCHMARKS := run.py topics_bench.py export_bench.py refi_bench.py explorer_bench.py patterns_bench.py lexico_bench.py team_bench.py speaker_turns_bench.py studio_bench.py startup_bench.py privacy_bench.py
 bench: setup
 	@failed=""; for script in $(BENCHMARKS); do \
 	  echo "== benchmarks/$$script"; $(PY) benchmarks/$$script || failed="$$failed $$script"; \

@@ -16,6 +16,7 @@ from qualcoder.cli_backup import register_backup
 from qualcoder.cli_codebook import register_codebook_edits
 from qualcoder.cli_export import export_app
 from qualcoder.cli_lexico import lexico_app
+from qualcoder.cli_privacy import privacy_app
 from qualcoder.cli_refi import register_refi
 from qualcoder.cli_report import report_app
 from qualcoder.cli_study import register_study
@@ -674,6 +675,7 @@ def agreement_decisions(project: ProjectOption = Path("."), csv: CsvOption = Fal
 topics_app = typer.Typer(help="Topic models with BERTopic: fit, list, show, runs, compare.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
 app.add_typer(lexico_app, name="lexico")
+app.add_typer(privacy_app, name="pseudonymise")
 RunOption = Annotated[str | None, typer.Option("--run", help="Run name (default: the latest).")]
 
 

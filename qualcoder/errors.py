@@ -12,7 +12,7 @@ Codes (each defined once; the README's "Errors" table lists them all, a test che
     Q52x  undo, redo and stale views         Q54x  codebook patterns and YAML limits
     Q6xx  embeddings and topics              Q7xx  agreement                 Q8xx  analysis tables
     Q90x  exports                            Q92x  REFI-QDA                  Q93x  lexicometry
-    Q95x  the explorer's server
+    Q95x  the explorer's server              Q96x-Q97x  pseudonymisation: detection, review, key, check
 """
 
 from __future__ import annotations
@@ -274,3 +274,75 @@ class CodebookChanged(QualcoderError):
     """A codebook edit made from a version that is no longer the newest (someone else changed it meanwhile)."""
 
     code = "Q523"
+
+
+class PrivacyError(QualcoderError):
+    """Pseudonymisation (qualcoder.privacy): detection, review, apply, the key, reverse and check (Q96x-Q97x)."""
+
+    code = "Q960"
+
+
+class PrivacyModelMissing(PrivacyError):
+    """The spaCy NER model configured for a language is not installed (never downloaded at run time)."""
+
+    code = "Q961"
+
+
+class UnknownDetection(PrivacyError):
+    code = "Q962"
+
+
+class OverlappingDetection(PrivacyError):
+    """A detection added by hand overlaps one already kept: one passage gets one pseudonym."""
+
+    code = "Q963"
+
+
+class PseudonymCollision(PrivacyError):
+    """A pseudonym that is also a word of the corpus: it could not be told from the text (nor reversed)."""
+
+    code = "Q964"
+
+
+class KeyPlacementRefused(PrivacyError):
+    """The key file inside a project folder (it would be shared with it) or over an existing file."""
+
+    code = "Q965"
+
+
+class KeyMissing(PrivacyError):
+    code = "Q966"
+
+
+class KeyMismatch(PrivacyError):
+    """A key file of another project (or of another pseudonymisation of it)."""
+
+    code = "Q967"
+
+
+class InvalidKey(PrivacyError):
+    code = "Q968"
+
+
+class AlreadyPseudonymised(PrivacyError):
+    code = "Q969"
+
+
+class OriginalReimported(PrivacyError):
+    """A document of the original corpus imported into its pseudonymised copy: it would bring the names back."""
+
+    code = "Q970"
+
+
+class NamesRemain(PrivacyError):
+    """``qualcoder pseudonymise check`` found original names from the key in an export."""
+
+    code = "Q971"
+
+
+class InvalidTermList(PrivacyError):
+    code = "Q972"
+
+
+class CopyTargetExists(PrivacyError):
+    code = "Q973"

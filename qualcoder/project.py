@@ -249,6 +249,9 @@ class Project:
     def _store(self, parsed: list[ParsedDocument], report: ImportReport) -> list[tuple[int, ParsedDocument]]:
         """Store one file's documents in one transaction; a document stored meanwhile by another import (the same
         text, or the same name) is found again and reported as a duplicate or renamed, never an error."""
+        from qualcoder.privacy.guard import refuse_originals
+
+        refuse_originals(self, parsed)
         for attempt in range(3):
             duplicates, warnings, fresh, identities = [], [], [], set()
             for document in parsed:

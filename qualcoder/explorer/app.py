@@ -29,6 +29,7 @@ NAVIGATION = [
     ("topics", "Topics"),
     ("lexico", "Lexicometry"),
     ("agreement", "Agreement"),
+    ("privacy", "Pseudonymise"),
     ("exports", "Downloads"),
 ]
 

@@ -17,6 +17,7 @@ from sqlalchemy import DateTime, Table, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from qualcoder.store.privacy import PrivacyDetectionRow
 from qualcoder.store.tables import (
     ActionRow,
     AdjudicationRow,
@@ -36,6 +37,7 @@ from qualcoder.store.tables import (
 TABLES: dict[str, Table] = {row.__tablename__: row.__table__ for row in (
     CodingRow, MemoRow, AdjudicationRow, CodebookRow, SpeakerRow, DocumentRow, ValueGroupRow, SectionRow, TurnRow,
     UserRow, SettingRow, FrameworkSummaryRow)}
+TABLES["privacy_detections"] = PrivacyDetectionRow.__table__  # qualcoder.privacy's review decisions
 # rows that die with a parent through a foreign key: deleted (and so recorded) before the parent
 # (for a codebook version: the versions made from it, so that undoing a version someone built on is refused)
 DEPENDENTS = {"codings": (("memos", "coding_id"),), "codebooks": (("codebooks", "derived_from"),)}

@@ -324,3 +324,6 @@ class RefiGuidRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(600))
     guid: Mapped[str] = mapped_column(String(40))
+
+
+from qualcoder.store import privacy as _privacy  # noqa: E402, F401  the pseudonymisation detections (qualcoder.privacy)

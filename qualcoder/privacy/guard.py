@@ -1,0 +1,19 @@
+"""What keeps a pseudonymised project pseudonymised: a document of the original corpus imported into it again
+would bring its names back."""
+
+from __future__ import annotations
+
+from qualcoder.errors import OriginalReimported
+
+
+def refuse_originals(project, documents) -> None:
+    """``[Q970]`` (nothing stored) when one of ``documents`` is an original of this pseudonymised project."""
+    state = project.repo.setting("privacy")
+    if not state:
+        return
+    originals = set(state.get("original_sha256", []))
+    for document in documents:
+        if document.sha256 in originals:
+            raise OriginalReimported("this is an original document of this pseudonymised project: importing it "
+                                     "would bring back the names it had", place=document.source_path or document.name,
+                                     fix="Import it into the original project, then pseudonymise again.")
