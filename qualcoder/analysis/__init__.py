@@ -9,6 +9,8 @@ Every code table counts the same thing: a (segment, code) pair where a selected 
 accepted) covers half the segment or half the coding (see ``units``).
 """
 
+import sys
+import types
 from importlib import import_module
 
 from qualcoder.analysis.errors import (
@@ -33,6 +35,20 @@ def __getattr__(name: str):
     if name not in _HOMES:
         raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
     return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
+
+
+class _Tables(types.ModuleType):
+    """Importing ``qualcoder.analysis.timeline`` sets the package's ``timeline`` to that submodule, which would hide
+    the function of the same name (``analysis.timeline(project)`` worked once, then called a module): the function
+    is kept instead."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and _HOMES.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Tables
 
 
 __all__ = [
