@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse, check_choice
-from qualcoder.analysis.units import NO_DATE, check_attribute, code_order, codebook_of, coded_units, segment_table
+from qualcoder.analysis.units import NO_DATE, code_order, codebook_of, coded_units, segment_table
 
 PERIODS = ("meeting", "month", "quarter", "year")
 MEETING_TYPE = "minutes"
@@ -29,14 +29,11 @@ def timeline(project, *, period: str = "meeting", codes: Sequence[str] | None = 
     >>> # timeline(project, period="meeting", level=1).pivot(index="period", columns="code", values="share")
     """
     check_choice(period, PERIODS, "--period")
-    table = segment_table(project)
+    table = segment_table(project, where)
     if period == "meeting":
         types = [MEETING_TYPE]
     if types:
         table = table[table["type"].isin(types)]
-    for attribute, values in (where or {}).items():
-        check_attribute(table, attribute, "--where")
-        table = table[table[attribute].isin([str(v) for v in values])]
     if table.empty:
         raise NothingToAnalyse(f"no segment belongs to a document of type {', '.join(types or ['(any)'])}"
                                + "".join(f", {a} {', '.join(map(str, v))}" for a, v in (where or {}).items()),

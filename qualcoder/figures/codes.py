@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from qualcoder.figures.style import CodeStyle, base_layout, rows_height, short
+from qualcoder.figures.style import CodeStyle, base_layout, rows_height, short, top_labels_margin
 
 
 def coloured_label(code: str, style: CodeStyle) -> str:
@@ -91,6 +91,9 @@ def _heatmap(values: pd.DataFrame, text: pd.DataFrame, style: CodeStyle, *, titl
         hovertemplate=hover if "<extra>" in hover else hover + "<extra></extra>",
         colorbar={"title": {"text": colour_title}, "thickness": 14}))
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(type="category", side="top", tickangle=-40 if square or len(columns) > 6 else 0)
-    extra = 260 if square else 170
-    return base_layout(figure, title, rows_height(len(rows), extra))
+    angle = 40 if square or len(columns) > 6 else 0
+    figure.update_xaxes(type="category", side="top", tickangle=-angle)
+    top = top_labels_margin([short(style.label(c)) + "xx" if square else c for c in values.columns], angle)
+    figure = base_layout(figure, title, rows_height(len(rows), top + 60))
+    figure.update_layout(margin={"t": top})
+    return figure

@@ -66,6 +66,20 @@ def rows_height(rows: int, extra: int = MARGIN_PX) -> int:
     return max(MIN_PLOT_PX, rows * ROW_PX) + extra
 
 
+def top_labels_margin(labels, angle: float = 40, title_px: int = 56) -> int:
+    """The top margin a heatmap needs for its column labels written at the top (at ``angle`` degrees) under a
+    title: the title would otherwise sit on the labels.
+
+    >>> top_labels_margin(["short"], 0)
+    80
+    """
+    import math
+
+    longest = max((len(str(label)) for label in labels), default=0)
+    slant = math.sin(math.radians(angle)) if angle else 0
+    return title_px + int(min(longest, 48) * 6.5 * slant) + 24
+
+
 def palette(keys) -> dict[str, str]:
     """A distinct colour per key, in order (for topics and groups, which have no colour of their own)."""
     import plotly.express as px

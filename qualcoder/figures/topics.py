@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qualcoder.figures.codes import coloured_label
-from qualcoder.figures.style import CodeStyle, base_layout, palette, rows_height, short
+from qualcoder.figures.style import CodeStyle, base_layout, palette, rows_height, short, top_labels_margin
 
 
 def topic_name(key: str, label: str | None) -> str:
@@ -63,8 +63,11 @@ def topic_code_figure(table: pd.DataFrame, style: CodeStyle | None = None, *, ti
         hovertemplate="%{y} × %{x}: %{z:.0f}% of the topic's segments<extra></extra>"))
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(type="category", side="top", tickangle=-45)
-    return base_layout(figure, title or "Topic × code: share of each topic's segments carrying the code (%; the "
-                       "count in each cell)", rows_height(len(share), 300))
+    top = top_labels_margin([short(style.label(c)) + "xx" for c in order], 45)
+    figure = base_layout(figure, title or "Topic × code: share of each topic's segments carrying the code (%; the "
+                         "count in each cell)", rows_height(len(share), top + 60))
+    figure.update_layout(margin={"t": top})
+    return figure
 
 
 def _topic_heatmap(table: pd.DataFrame, column: str, value: str, title: str) -> go.Figure:
@@ -80,8 +83,12 @@ def _topic_heatmap(table: pd.DataFrame, column: str, value: str, title: str) -> 
         colorscale="Blues", zmin=0, xgap=1, ygap=1, colorbar={"title": {"text": "%"}, "thickness": 14},
         hovertemplate="%{y} × %{x}: %{z:.1f}%<extra></extra>"))
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(type="category", side="top", tickangle=-40 if len(columns) > 6 else 0)
-    return base_layout(figure, title, rows_height(len(keys), 200))
+    angle = 40 if len(columns) > 6 else 0
+    figure.update_xaxes(type="category", side="top", tickangle=-angle)
+    top = top_labels_margin(columns, angle)
+    figure = base_layout(figure, title, rows_height(len(keys), top + 60))
+    figure.update_layout(margin={"t": top})
+    return figure
 
 
 def _topic_rank(key: str) -> tuple[str, int]:
