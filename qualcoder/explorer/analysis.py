@@ -61,8 +61,11 @@ def _crosstab(query: Query) -> None:
     table = query.call("crosstab", by)
     st.caption(safe.md(table.summary()))
     charts.show(figures.crosstab_figure(table, query.style), f"crosstab-{by}", key="an_ct")
-    st.markdown("**Cells** — select one to list its segments, then a segment to open it in the coding studio.")
-    cells = table.long().assign(label=lambda f: f["code"].map(query.style.label))
+    st.markdown("**Cells**, the most over-represented first — select one to list its segments, then a segment to "
+                "open it in the coding studio.")
+    cells = table.long()
+    cells = cells[cells["observed"] > 0].sort_values("residual", ascending=False, kind="stable")
+    cells = cells.assign(label=cells["code"].map(query.style.label)).reset_index(drop=True)
     event = st.dataframe(cells[["code", "label", "group", "observed", "expected", "residual"]], hide_index=True,
                          height=300, key="an_ct_cells", on_select="rerun", selection_mode="single-row")
     if event.selection.rows:
