@@ -107,3 +107,28 @@ def test_cli_plot(demo_project, tmp_path):
     refused = runner.invoke(app, ["report", "frequencies", "-p", str(demo_project.folder), "--plot",
                                   str(tmp_path / "f.jpeg")])
     assert refused.exit_code == 2 and "[Q412]" in refused.output and not (tmp_path / "f.jpeg").exists()
+
+
+def test_every_table_takes_the_same_document_filter(demo_project):
+    english = {"language": ["en"]}
+    table = analysis.segment_table(demo_project, english)
+    assert len(table) and set(table["language"]) == {"en"}
+    frequencies = analysis.code_frequencies(demo_project, level=1, where=english)
+    units = analysis.coded_units(demo_project, level=1, where=english)
+    assert frequencies.set_index("code")["segments"].to_dict() == units.groupby("code").size().to_dict()
+    assert set(analysis.crosstab(demo_project, "type", level=1, where=english).observed.columns) <= {
+        "interview", "minutes"}
+    assert set(analysis.cooccurrence_matrix(demo_project, level=1, where=english).index) <= set(units["code"])
+    found = analysis.kwic(demo_project, "team", where=english)
+    assert len(found) and set(found["language"]) == {"en"}
+    with pytest.raises(analysis.UnknownAttribute, match=r"\[Q802\] --where"):
+        analysis.segment_table(demo_project, {"colour": ["red"]})
+    with pytest.raises(analysis.NothingToAnalyse, match="no segment has language = xx"):
+        analysis.code_frequencies(demo_project, where={"language": ["xx"]})
+
+
+def test_a_table_function_stays_a_function_once_its_module_is_imported(demo_project):
+    import qualcoder.analysis.timeline  # noqa: F401 (setting the package attribute is what this checks)
+
+    first = analysis.timeline(demo_project, level=1)
+    assert callable(analysis.timeline) and analysis.timeline(demo_project, level=1).equals(first)
