@@ -119,8 +119,8 @@ def _kwic(query: Query) -> None:
     if not text:
         return
     table = query.call("kwic", text, mode=mode, coded=False)
-    st.caption(f"{len(table)} occurrences · select a line to open it in the coding studio")
-    drill.table(table, key="an_kwic_table", what="occurrence",
+    st.caption(f"{len(table)} occurrences")
+    drill.table(table, key="an_kwic_table", what="occurrence", height=460,
                 shown=["left", "match", "right", "doc", "speaker", "profession", "start", "end"],
                 column_config={"left": st.column_config.TextColumn("left context", width="large",
                                                                    alignment="right"),
