@@ -28,7 +28,7 @@ def frequencies_figure(frame: pd.DataFrame, style: CodeStyle | None = None, *, b
         figure = go.Figure(go.Bar(
             x=counts.to_numpy(), y=[short(style.label(c)) for c in codes], orientation="h",
             marker_color=[style.colour(c) for c in codes], text=counts.to_numpy(), textposition="outside",
-            cliponaxis=False, customdata=[style.label(c) for c in codes],
+            cliponaxis=False, customdata=[short(style.label(c), 200) for c in codes],
             hovertemplate="%{customdata}: %{x} " + value + "<extra></extra>"))
         figure.update_yaxes(autorange="reversed", type="category")
         figure.update_xaxes(title=value)
