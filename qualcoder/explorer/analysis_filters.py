@@ -49,7 +49,8 @@ def selection(project) -> Query:
     cols = st.columns(3)
     coders = cols[0].multiselect("Coders (all when empty)", options["coder"], key="an_coders")
     sources = cols[1].multiselect("Sources (all when empty)", options["source"], key="an_sources")
-    level = cols[2].selectbox("Code level", [None, 1, 2, 3], key="an_level",
+    # top themes first: a dozen rows read at a glance; every code (50 in the demo) is one choice away
+    level = cols[2].selectbox("Code level", [None, 1, 2, 3], index=1, key="an_level",
                               format_func=lambda v: "every code" if v is None else f"level {v}")
     cols = st.columns(len(DOCUMENT_FILTERS) + 1)
     where = {}

@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 
 from qualcoder.figures.style import CodeStyle, base_layout, rows_height, short, top_labels_margin
 
+DENSE = 25  # a square heatmap with more codes than this shows no numbers in its cells
+
 
 def coloured_label(code: str, style: CodeStyle) -> str:
     """The code's label led by a square in its codebook colour (Plotly tick labels accept this markup)."""
@@ -76,6 +78,8 @@ def cooccurrence_figure(matrix: pd.DataFrame, style: CodeStyle | None = None, *,
                       title=title or f"Co-occurrence ({measure}); the diagonal (a code with itself) is left out "
                                      "of the colour scale")
     figure.data[0].customdata = np.broadcast_to(own[:, None], values.shape)
+    if len(matrix) > DENSE:  # numbers in cells under ~20 px overlap: the colour and the hover tell them
+        figure.data[0].texttemplate = None
     return figure
 
 
