@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -15,24 +15,28 @@ MEETING_TYPE = "minutes"
 
 def timeline(project, *, period: str = "meeting", codes: Sequence[str] | None = None,
              coders: Sequence[str] | None = None, sources: Sequence[str] | None = None, level: int | None = None,
-             include_suggestions: bool = False, types: Sequence[str] | None = None) -> pd.DataFrame:
+             include_suggestions: bool = False, types: Sequence[str] | None = None,
+             where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Columns period, date, code, segments, period_segments, share, code_share; one row per period and code
     (zeros included), periods in date order, ``(no date)`` last.
 
     ``share`` = segments of the period carrying the code / all segments of the period; ``code_share`` = the
     code's part of the period's code occurrences (sums to 1 per period). ``period="meeting"``: one period per
-    minutes document (named by its file); otherwise every document counts (or those of ``types``).
+    minutes document (named by its file); otherwise every document counts (or those of ``types``). ``where``
+    keeps the segments whose attributes have one of the values given (``{"network": ["Northfield"]}``), so
+    document sets years apart get timelines of their own.
 
     >>> # timeline(project, period="meeting", level=1).pivot(index="period", columns="code", values="share")
     """
     check_choice(period, PERIODS, "--period")
-    table = segment_table(project)
+    table = segment_table(project, where)
     if period == "meeting":
         types = [MEETING_TYPE]
     if types:
         table = table[table["type"].isin(types)]
     if table.empty:
-        raise NothingToAnalyse(f"no segment belongs to a document of type {', '.join(types or [])}",
+        raise NothingToAnalyse(f"no segment belongs to a document of type {', '.join(types or ['(any)'])}"
+                               + "".join(f", {a} {', '.join(map(str, v))}" for a, v in (where or {}).items()),
                                place="--period", fix="Import minutes (type: minutes in metadata.csv) or use "
                                                      "--period month, quarter or year.")
     key = "doc" if period == "meeting" else period

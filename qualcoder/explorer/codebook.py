@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualcoder.explorer import actions, codebook_forms, safe, state, views
+from qualcoder.explorer import actions, codebook_forms, drill, safe, state, views
 from qualcoder.explorer.code_card import code_html
 
 TABS = ["Tree", "Edit a code", "New code", "Load a YAML"]
@@ -39,7 +39,7 @@ def render() -> None:
                                     default=TABS[1] if st.query_params.get("code") else None)
     if tree.open:
         with tree:
-            _tree(book, language, index, counts)
+            _tree(folder, revision, book, language, index, counts)
     if edit.open:
         with edit:
             code_id = codebook_forms.choose_code(book, language)
@@ -53,9 +53,11 @@ def render() -> None:
             codebook_forms.load_yaml(project, coder)
 
 
-def _tree(book, language: str, index, counts) -> None:
+def _tree(folder: str, revision, book, language: str, index, counts) -> None:
     table = views.codebook_table(book, counts, language)
-    st.dataframe(table.drop(columns=["colour"]), hide_index=True, height=360)
+    chosen = codes_table(table, key="cb_table")
+    if chosen is not None:
+        code_codings(folder, revision, str(chosen["code"]), language)
     for top in book.children(None):
         with st.expander(safe.md(f"{top.id} — {top.label.get(language, '')}")):
             st.html(code_html(book, top.id, language, counts))
@@ -63,6 +65,37 @@ def _tree(book, language: str, index, counts) -> None:
             for child in [c for c in table["code"] if c in below]:
                 st.divider()
                 st.html(code_html(book, child, language, counts))
+
+
+def codes_table(table, *, key: str):
+    """The codebook table: each code's colour as a swatch, its counts whole; a selected row is returned."""
+    swatch = table[["colour"]].rename(columns={"colour": "■"})
+    shown = table.drop(columns=["colour"]).assign(**{"■": swatch["■"]})[
+        ["■", "code", "label", "human", "rules", "model", "definition"]]
+    styled = shown.style.map(lambda colour: f"background-color: {colour}; color: {colour}", subset=["■"])
+    event = st.dataframe(styled, hide_index=True, height=360, key=key, on_select="rerun",
+                         selection_mode="single-row", column_config={
+                             "■": st.column_config.TextColumn("", width=28),
+                             "code": st.column_config.TextColumn(width="medium"),
+                             "label": st.column_config.TextColumn(width="medium"),
+                             "human": st.column_config.NumberColumn(width="small"),
+                             "rules": st.column_config.NumberColumn(width="small"),
+                             "model": st.column_config.NumberColumn(width="small"),
+                             "definition": st.column_config.TextColumn(width="large")})
+    rows = event.selection.rows
+    if not rows:
+        st.caption("Select a code to list its codings, each one click from the coding studio.")
+        return None
+    return table.iloc[rows[0]]
+
+
+def code_codings(folder: str, revision, code: str, language: str) -> None:
+    codings = state.codings(folder, revision)
+    mine = codings[(codings["code"] == code) & (codings["status"] != "rejected")]
+    st.markdown(f"**{safe.md(code)}**: {len(mine)} codings")
+    drill.table(mine, key="cb_codings", what="coding", height=260,
+                shown=["doc", "coder", "source", "status", "start", "end", "text"],
+                column_config={"text": st.column_config.TextColumn(width="large")})
 
 
 if __name__ == "__main__":
