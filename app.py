@@ -36,6 +36,7 @@ navigation = st.navigation([
     _page("segments", "Segments"),
     _page("codebook", "Codebook"),
     _page("analysis", "Analysis"),
+    _page("framework", "Framework"),
     _page("topics", "Topics"),
     _page("lexico", "Lexicometry"),
     _page("agreement", "Agreement"),

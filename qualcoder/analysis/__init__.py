@@ -26,7 +26,9 @@ _HOMES = {"cooccurrence": "cooccurrence", "cooccurrence_matrix": "cooccurrence",
           "crosstab": "crosstab", "code_frequencies": "frequencies", "kwic": "kwic", "presence_matrix": "presence",
           "specificities": "specificities", "timeline": "timeline", "ATTRIBUTES": "units", "attributes": "units",
           "coded_units": "units", "segment_table": "units", "framework_matrix": "framework",
-          "FrameworkMatrix": "framework"}
+          "FrameworkMatrix": "framework", "available_presets": "framework_presets",
+          "framework_preset": "framework_presets", "chronology": "chronology",
+          "theme_chronology": "chronology"}
 
 
 def __getattr__(name: str):
@@ -46,15 +48,19 @@ __all__ = [
     "UnknownAttribute",
     "UnknownCodeOption",
     "attributes",
+    "available_presets",
+    "chronology",
     "code_frequencies",
     "coded_units",
     "cooccurrence",
     "cooccurrence_matrix",
     "crosstab",
     "framework_matrix",
+    "framework_preset",
     "kwic",
     "presence_matrix",
     "segment_table",
     "specificities",
+    "theme_chronology",
     "timeline",
 ]

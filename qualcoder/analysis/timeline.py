@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse, check_choice
-from qualcoder.analysis.units import NO_DATE, code_order, codebook_of, coded_units, segment_table
+from qualcoder.analysis.units import NO_DATE, check_attribute, code_order, codebook_of, coded_units, segment_table
 
 PERIODS = ("meeting", "month", "quarter", "year")
 MEETING_TYPE = "minutes"
@@ -15,13 +15,15 @@ MEETING_TYPE = "minutes"
 
 def timeline(project, *, period: str = "meeting", codes: Sequence[str] | None = None,
              coders: Sequence[str] | None = None, sources: Sequence[str] | None = None, level: int | None = None,
-             include_suggestions: bool = False, types: Sequence[str] | None = None) -> pd.DataFrame:
+             include_suggestions: bool = False, types: Sequence[str] | None = None,
+             where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Columns period, date, code, segments, period_segments, share, code_share; one row per period and code
     (zeros included), periods in date order, ``(no date)`` last.
 
     ``share`` = segments of the period carrying the code / all segments of the period; ``code_share`` = the
     code's part of the period's code occurrences (sums to 1 per period). ``period="meeting"``: one period per
-    minutes document (named by its file); otherwise every document counts (or those of ``types``).
+    minutes document (named by its file); otherwise every document counts (or those of ``types``). ``where``
+    keeps the segments whose attributes have the given values (``{"network": [...], "language": ["fr"]}``).
 
     >>> # timeline(project, period="meeting", level=1).pivot(index="period", columns="code", values="share")
     """
@@ -31,6 +33,9 @@ def timeline(project, *, period: str = "meeting", codes: Sequence[str] | None = 
         types = [MEETING_TYPE]
     if types:
         table = table[table["type"].isin(types)]
+    for column, values in (where or {}).items():
+        check_attribute(table, column, "--where")
+        table = table[table[column].isin(list(values))]
     if table.empty:
         raise NothingToAnalyse(f"no segment belongs to a document of type {', '.join(types or [])}",
                                place="--period", fix="Import minutes (type: minutes in metadata.csv) or use "
