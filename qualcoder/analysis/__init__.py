@@ -9,7 +9,9 @@ Every code table counts the same thing: a (segment, code) pair where a selected 
 accepted) covers half the segment or half the coding (see ``units``).
 """
 
+import sys
 from importlib import import_module
+from types import ModuleType
 
 from qualcoder.analysis.errors import (
     AnalysisError,
@@ -36,6 +38,19 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'qualcoder.analysis' has no attribute {name!r}")
     return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
 
+
+class _Tables(ModuleType):
+    """Importing ``qualcoder.analysis.crosstab`` binds the package's attribute ``crosstab`` to that module: the names
+    of ``_HOMES`` always resolve to the table functions instead, whatever was imported first."""
+
+    def __getattribute__(self, name: str):
+        homes = super().__getattribute__("_HOMES")
+        if name in homes:
+            return getattr(import_module(f"qualcoder.analysis.{homes[name]}"), name)
+        return super().__getattribute__(name)
+
+
+sys.modules[__name__].__class__ = _Tables
 
 __all__ = [
     "ATTRIBUTES",
