@@ -17,7 +17,7 @@ from qualcoder.export.errors import ExportError, OutputExists, atomic_write
 from qualcoder.export.report.model import ReportOptions, Section, StudyReport
 
 FORMATS = (".docx", ".html")
-Progress = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (stage, done, total), as the Project's progress
 
 
 class UnsupportedReportFormat(ExportError):
@@ -32,12 +32,14 @@ def build_study_report(project, options: ReportOptions | None = None, progress: 
 
     options = options or ReportOptions()
     sections: list[Section] = []
-    for module in SECTIONS:
+    for done, module in enumerate(SECTIONS):
         if progress:
-            progress(module.__name__.rsplit(".", 1)[-1])
+            progress("report sections", done, len(SECTIONS))
         section = module.build(project, options)
         if section is not None:
             sections.append(section)
+    if progress:
+        progress("report sections", len(SECTIONS), len(SECTIONS))
     return StudyReport(f"Study report: {project.config.name}", sections, provenance(project, options))
 
 
@@ -82,7 +84,7 @@ def _images(report: StudyReport, fmt: str, options: ReportOptions, progress: Pro
     from qualcoder.export.report.images import render_images
 
     figures = [figure for section in report.sections for figure in section.figures]
-    return render_images(figures, fmt, (lambda name: progress(f"figure {name}")) if progress else None)
+    return render_images(figures, fmt, progress)
 
 
 __all__ = ["ReportOptions", "StudyReport", "build_study_report", "study_report_bytes", "write_study_report"]

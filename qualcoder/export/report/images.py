@@ -5,24 +5,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from qualcoder.export.errors import ExportError
 from qualcoder.export.report.model import Figure
 
 
-def render_images(figures: Sequence[Figure], fmt: str, progress: Callable[[str], None] | None = None
+class FiguresNotRendered(ExportError):
+    """Plotly's static export (kaleido, driving the system Chromium) failed."""
+
+    code = "Q982"
+
+
+def render_images(figures: Sequence[Figure], fmt: str, progress: Callable[[str, int, int], None] | None = None
                   ) -> dict[str, bytes]:
     """``{figure.name: bytes}`` in ``fmt`` (png or svg)."""
     if not figures:
         return {}
     import kaleido
 
-    kaleido.start_sync_server(silence_warnings=True)
+    try:
+        kaleido.start_sync_server(silence_warnings=True)
+    except Exception as error:  # kaleido raises its own classes (no browser found, browser crashed)
+        raise FiguresNotRendered(f"the figures could not be drawn ({type(error).__name__}: {error})",
+                                 place="kaleido", fix="Install Chromium (apt-get install chromium), or write the "
+                                                      "report without figures (--no-figures).") from error
     try:
         found = {}
-        for figure in figures:
+        for done, figure in enumerate(figures):
             if progress:
-                progress(figure.name)
+                progress("report figures", done, len(figures))
             found[figure.name] = figure.figure.to_image(format=fmt, width=figure.width, height=figure.height,
                                                         scale=2 if fmt == "png" else 1)
+        if progress:
+            progress("report figures", len(figures), len(figures))
         return found
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
