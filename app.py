@@ -37,6 +37,7 @@ navigation = st.navigation([
     _page("codebook", "Codebook"),
     _page("analysis", "Analysis"),
     _page("framework", "Framework"),
+    _page("report", "Report"),
     _page("topics", "Topics"),
     _page("lexico", "Lexicometry"),
     _page("agreement", "Agreement"),

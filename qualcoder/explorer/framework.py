@@ -70,7 +70,11 @@ def _choose(folder: str, revision, book, presets: dict) -> None:
         st.caption(safe.md(chosen.description))
     choices = [code.id for code in book.codes]
     labels = {code.id: code.label.get("fr") or next(iter(code.label.values()), code.id) for code in book.codes}
-    st.multiselect("Codes (columns)", choices, key=CODES, format_func=lambda c: labels.get(c, c))
+    cols = st.columns([4, 1, 1])
+    cols[0].multiselect("Codes (columns)", choices, key=CODES, format_func=lambda c: labels.get(c, c))
+    index = state.segment_index(folder, revision)
+    cols[1].multiselect("Coders (all when empty)", index.options["coder"], key="fw_coders")
+    cols[2].multiselect("Sources (all when empty)", index.options["source"], key="fw_sources")
     table = state.analysis(folder, revision, "segment_table")
     with st.expander("Only segments where…", expanded=False):
         cols = st.columns(len(FILTERS))
@@ -98,6 +102,8 @@ def _apply_preset(presets: dict) -> None:
 def _options(presets: dict) -> dict:
     where = {c: tuple(st.session_state[f"fw_where_{c}"]) for c in FILTERS if st.session_state.get(f"fw_where_{c}")}
     return {"rows": st.session_state[ROWS], "codes": list(st.session_state[CODES]), "where": where,
+            "coders": list(st.session_state.get("fw_coders", [])) or None,
+            "sources": list(st.session_state.get("fw_sources", [])) or None,
             "name": (st.session_state.get(NAME) or "default").strip() or "default"}
 
 

@@ -11,11 +11,11 @@ from qualcoder.explorer.safe import esc
 
 SUMMARY_SHOWN = 140  # characters of a summary shown in its cell (the whole of it below the table)
 STYLE = """<style>
-.qc-fw {width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 0.85rem}
-.qc-fw th, .qc-fw td {border: 1px solid #d0d4dc; padding: 4px 6px; vertical-align: top;
-  overflow-wrap: break-word; hyphens: auto}
+.qc-fw {width: 100%; border-collapse: collapse; font-size: 0.85rem}
+.qc-fw th, .qc-fw td {border: 1px solid #d0d4dc; padding: 3px 5px; vertical-align: top; hyphens: auto}
+.qc-fw thead th {font-size: 0.8rem}
 .qc-fw thead th {background: #f3f4f7; font-weight: 600; text-align: left}
-.qc-fw tbody th {background: #fafbfc; text-align: left; width: 14%}
+.qc-fw tbody th {background: #fafbfc; text-align: left; overflow-wrap: anywhere}
 .qc-fw .qc-n {font-weight: 700}
 .qc-fw .qc-sum {display: block; color: #1f3b64; font-style: italic; margin-top: 2px}
 .qc-fw .qc-swatch {display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px}
