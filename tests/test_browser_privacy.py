@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 REMOTE = "203.0.113.9"  # TEST-NET-3: never a real host
 EVIL = (f"![pixel](http://{REMOTE}/md.png) <img src=\"http://{REMOTE}/tag.png\"> "
         f"[a link](http://{REMOTE}/link) **_gras_** $x^2$ :red[rouge] <script>alert(1)</script>")
-PAGES = ["", "documents", "workbench", "segments", "codebook", "analysis", "topics", "agreement"]
+PAGES = ["", "documents", "workbench", "segments", "codebook", "analysis", "framework", "report", "topics", "agreement"]
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ section (``sections/``); the Word file through python-docx, the HTML page self-c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qualcoder.export.errors import ExportError, OutputExists, atomic_write
 from qualcoder.export.report.model import ReportOptions, Section, StudyReport
 
-FORMATS = (".docx", ".html")
+_FORMATS = {".docx": "png", ".html": "svg"}  # the figures each file embeds
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the Project's progress
 
 
@@ -49,22 +49,44 @@ def write_study_report(project, path: str | Path, *, options: ReportOptions | No
 
     >>> # write_study_report(project, "study.html", options=ReportOptions(by="type"))
     """
-    path = Path(path)
+    return write_study_reports(project, [path], options=options, force=force, progress=progress)[0]
+
+
+def write_study_reports(project, paths: Sequence[str | Path], *, options: ReportOptions | None = None,
+                        force: bool = False, progress: Progress | None = None) -> list[Path]:
+    """The same report in several files (``study.docx`` and ``study.html``): computed once, figures drawn in one
+    browser session.
+
+    >>> # write_study_reports(project, ["study.docx", "study.html"])
+    """
+    paths = [Path(path) for path in paths]
+    for path in paths:
+        _check_output(path, force)
+    options = options or ReportOptions()
+    report = build_study_report(project, options, progress)
+    formats = sorted({_FORMATS[path.suffix.lower()] for path in paths}) if options.figures else []
+    images = _images(report, formats, progress)
+    return [_write(report, path, images) for path in paths]
+
+
+def _check_output(path: Path, force: bool) -> None:
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
+    if suffix not in _FORMATS:
         raise UnsupportedReportFormat(f"a study report is written as .docx or .html, not {suffix or 'no suffix'}",
                                       place=path, fix="Name the output study.docx or study.html.")
     if path.exists() and not force:
         raise OutputExists("the file already exists", place=path, fix="Give another name, or --force to replace it.")
-    report = build_study_report(project, options, progress)
-    images = _images(report, "png" if suffix == ".docx" else "svg", options or ReportOptions(), progress)
-    if suffix == ".docx":
+
+
+def _write(report: StudyReport, path: Path, images: dict[str, dict[str, bytes]]) -> Path:
+    if path.suffix.lower() == ".docx":
         from qualcoder.export.report.docx_writer import report_document
 
-        return atomic_write(path, lambda temporary: report_document(report, images).save(temporary), force=True)
+        document = report_document(report, images.get("png", {}))
+        return atomic_write(path, lambda temporary: document.save(temporary), force=True)
     from qualcoder.export.report.html_writer import report_html
 
-    page = report_html(report, images)
+    page = report_html(report, images.get("svg", {}))
     return atomic_write(path, lambda temporary: temporary.write_text(page, encoding="utf-8"), force=True)
 
 
@@ -78,13 +100,14 @@ def study_report_bytes(project, suffix: str, *, options: ReportOptions | None = 
                                   progress=progress).read_bytes()
 
 
-def _images(report: StudyReport, fmt: str, options: ReportOptions, progress: Progress | None) -> dict[str, bytes]:
-    if not options.figures:
+def _images(report: StudyReport, formats: list[str], progress: Progress | None) -> dict[str, dict[str, bytes]]:
+    if not formats:
         return {}
     from qualcoder.export.report.images import render_images
 
     figures = [figure for section in report.sections for figure in section.figures]
-    return render_images(figures, fmt, progress)
+    return render_images(figures, formats, progress)
 
 
-__all__ = ["ReportOptions", "StudyReport", "build_study_report", "study_report_bytes", "write_study_report"]
+__all__ = ["ReportOptions", "StudyReport", "build_study_report", "study_report_bytes", "write_study_report",
+           "write_study_reports"]

@@ -15,9 +15,9 @@ class FiguresNotRendered(ExportError):
     code = "Q982"
 
 
-def render_images(figures: Sequence[Figure], fmt: str, progress: Callable[[str, int, int], None] | None = None
-                  ) -> dict[str, bytes]:
-    """``{figure.name: bytes}`` in ``fmt`` (png or svg)."""
+def render_images(figures: Sequence[Figure], formats: Sequence[str],
+                  progress: Callable[[str, int, int], None] | None = None) -> dict[str, dict[str, bytes]]:
+    """``{fmt: {figure.name: bytes}}`` for each of ``formats`` (png, svg)."""
     if not figures:
         return {}
     import kaleido
@@ -29,14 +29,15 @@ def render_images(figures: Sequence[Figure], fmt: str, progress: Callable[[str, 
                                  place="kaleido", fix="Install Chromium (apt-get install chromium), or write the "
                                                       "report without figures (--no-figures).") from error
     try:
-        found = {}
-        for done, figure in enumerate(figures):
+        found: dict[str, dict[str, bytes]] = {fmt: {} for fmt in formats}
+        jobs = [(fmt, figure) for fmt in formats for figure in figures]
+        for done, (fmt, figure) in enumerate(jobs):
             if progress:
-                progress("report figures", done, len(figures))
-            found[figure.name] = figure.figure.to_image(format=fmt, width=figure.width, height=figure.height,
-                                                        scale=2 if fmt == "png" else 1)
+                progress("report figures", done, len(jobs))
+            found[fmt][figure.name] = figure.figure.to_image(format=fmt, width=figure.width, height=figure.height,
+                                                             scale=2 if fmt == "png" else 1)
         if progress:
-            progress("report figures", len(figures), len(figures))
+            progress("report figures", len(jobs), len(jobs))
         return found
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
