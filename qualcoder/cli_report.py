@@ -24,6 +24,20 @@ LevelOption = Annotated[int | None, typer.Option("--level", help="Roll codes up 
 SuggestionsOption = Annotated[bool, typer.Option("--suggestions", help="Count the model's open suggestions too.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the table to this file: .csv, .xlsx "
                                                   "or .parquet (an existing file is replaced).")]
+
+
+def _plot_path(value: Path | None) -> Path | None:
+    """--plot's suffix is checked before any table is computed."""
+    if value is not None:
+        from qualcoder.figures.save import figure_format
+
+        _run(lambda: figure_format(value))
+    return value
+
+
+PlotOption = Annotated[Path | None, typer.Option("--plot", callback=_plot_path, help="Also draw the figure to this "
+                                                 "file: .png, .svg or (interactive) .html; rendered locally.")]
+LabelsOption = Annotated[str, typer.Option("--labels", help="Language of the code labels in the figure (fr, en).")]
 WIDE_GROUPS = 6  # a crosstab with more groups is shown as a list of its notable cells
 LimitOption = Annotated[int, typer.Option("--limit", help="Rows shown in the table (CSV writes all).")]
 
@@ -37,6 +51,23 @@ def _selection(coders: str | None, sources: str | None, codes: str | None, level
                suggestions: bool) -> dict:
     return {"coders": _list(coders), "sources": _list(sources), "codes": _list(codes), "level": level,
             "include_suggestions": suggestions}
+
+
+def _plot(path: Path | None, build) -> None:
+    """Draw ``build()`` (a Plotly figure) to ``path``, with a spinner: Chromium renders PNG and SVG in seconds."""
+    if path is None:
+        return
+    from qualcoder import figures
+
+    with errors.status(f"Drawing {path.name}…"):
+        written = _run(lambda: figures.save_figure(build(), path))
+    console.print(f"Wrote the figure to {written}.")
+
+
+def _style(project, language: str):
+    from qualcoder import figures
+
+    return figures.CodeStyle.of_project(project, language)
 
 
 def _emit(frame: pd.DataFrame, csv: bool, output: Path | None, title: str, limit: int | None = None) -> None:
@@ -66,11 +97,17 @@ def frequencies(
     suggestions: SuggestionsOption = False,
     csv: CsvOption = False,
     output: OutputOption = None,
+    plot: PlotOption = None,
+    labels: LabelsOption = "fr",
 ) -> None:
     """Segments, documents and words per code, and its share of the segments (overall or per --by group)."""
+    from qualcoder import figures
+
     p = _open(project)
-    frame = _run(lambda: analysis.code_frequencies(p, by, **_selection(coders, sources, codes, level, suggestions)))
+    frame = _run(lambda: analysis.code_frequencies(p, by, label_language=labels,
+                                                   **_selection(coders, sources, codes, level, suggestions)))
     _emit(frame, csv, output, "Code frequencies" + (f" by {by}" if by else ""))
+    _plot(plot, lambda: figures.frequencies_figure(frame, _style(p, labels), by=by))
 
 
 @report_app.command("cooccurrence")
@@ -87,10 +124,17 @@ def cooccurrence(
     suggestions: SuggestionsOption = False,
     csv: CsvOption = False,
     output: OutputOption = None,
+    plot: PlotOption = None,
+    labels: LabelsOption = "fr",
 ) -> None:
     """Pairs of codes present in the same segment (or within --window segments): count and Jaccard index."""
+    from qualcoder import figures
+
     p = _open(project)
     selection = _selection(coders, sources, codes, level, suggestions)
+    _plot(plot, lambda: figures.cooccurrence_figure(
+        analysis.cooccurrence_matrix(p, window=window, measure=measure, **selection), _style(p, labels),
+        measure=measure))
     if matrix:
         frame = _run(lambda: analysis.cooccurrence_matrix(p, window=window, measure=measure, **selection))
         frame = frame.reset_index()
@@ -114,11 +158,16 @@ def crosstab(
     unknown: Annotated[bool, typer.Option("--unknown", help="Keep segments whose --by value is unknown.")] = False,
     csv: CsvOption = False,
     output: OutputOption = None,
+    plot: PlotOption = None,
+    labels: LabelsOption = "fr",
 ) -> None:
     """Codes x groups: chi-square, Cramér's V and adjusted standardised residuals (> 1.96: over-use)."""
+    from qualcoder import figures
+
     p = _open(project)
     table = _run(lambda: analysis.crosstab(p, by, include_unknown=unknown,
                                            **_selection(coders, sources, codes, level, suggestions)))
+    _plot(plot, lambda: figures.crosstab_figure(table, _style(p, labels)))
     (errors if csv else console).print(table.summary(), highlight=False)
     if table.low_expected_share > 0.2:
         errors.print(f"[yellow]Warning: {table.low_expected_share:.0%} of the expected counts are below 5; the "
@@ -149,17 +198,47 @@ def timeline(
     codes: CodesOption = None,
     level: LevelOption = None,
     suggestions: SuggestionsOption = False,
+    where: Annotated[list[str] | None, typer.Option("--where", help="ATTRIBUTE=VALUE: only these segments (repeat), "
+                                                   "e.g. --where network=Northfield.")] = None,
+    split: Annotated[str | None, typer.Option("--split", help="The figure draws one panel per value of this "
+                                              "attribute (network, type, language), each on its own time axis.")
+                     ] = None,
     csv: CsvOption = False,
     output: OutputOption = None,
+    plot: PlotOption = None,
+    labels: LabelsOption = "fr",
 ) -> None:
     """Share of each code per meeting or per period, in date order."""
+    from qualcoder import figures
+    from qualcoder.export.tabular import parse_where
+
     p = _open(project)
-    frame = _run(lambda: analysis.timeline(p, period=period, types=_list(types),
-                                           **_selection(coders, sources, codes, level, suggestions)))
+    selection = {"period": period, "types": _list(types), "where": _run(lambda: parse_where(where or [])),
+                 **_selection(coders, sources, codes, level, suggestions)}
+    frame = _run(lambda: analysis.timeline(p, **selection))
+    _plot(plot, lambda: figures.timeline_figure(_split_timeline(p, frame, split, selection), _style(p, labels)))
     if not csv and output is None:
         frame = frame.pivot_table(index=["period", "date"], columns="code", values="share", sort=False,
                                   dropna=False).reset_index()
     _emit(frame, csv, output, f"Share of segments per {period}")
+
+
+def _split_timeline(project, frame: pd.DataFrame, split: str | None, selection: dict):
+    """One timeline per value of ``split`` among the segments the timeline kept (the whole one without split)."""
+    if split is None:
+        return frame
+    from qualcoder.analysis.units import check_attribute
+
+    table = analysis.segment_table(project)
+    check_attribute(table, split, "--split")
+    panels = {}
+    for value in sorted(table[split].unique()):
+        where = {**(selection["where"] or {}), split: [value]}
+        try:
+            panels[value] = analysis.timeline(project, **{**selection, "where": where})
+        except analysis.NothingToAnalyse:
+            continue
+    return panels
 
 
 @report_app.command("presence")

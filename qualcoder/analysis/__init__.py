@@ -10,8 +10,8 @@ accepted) covers half the segment or half the coding (see ``units``).
 """
 
 import sys
+import types
 from importlib import import_module
-from types import ModuleType
 
 from qualcoder.analysis.errors import (
     AnalysisError,
@@ -39,18 +39,19 @@ def __getattr__(name: str):
     return getattr(import_module(f"qualcoder.analysis.{_HOMES[name]}"), name)
 
 
-class _Tables(ModuleType):
-    """Importing ``qualcoder.analysis.crosstab`` binds the package's attribute ``crosstab`` to that module: the names
-    of ``_HOMES`` always resolve to the table functions instead, whatever was imported first."""
+class _Tables(types.ModuleType):
+    """Importing ``qualcoder.analysis.timeline`` sets the package's ``timeline`` to that submodule, which would hide
+    the function of the same name (``analysis.timeline(project)`` worked once, then called a module): the function
+    is kept instead."""
 
-    def __getattribute__(self, name: str):
-        homes = super().__getattribute__("_HOMES")
-        if name in homes:
-            return getattr(import_module(f"qualcoder.analysis.{homes[name]}"), name)
-        return super().__getattribute__(name)
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and _HOMES.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
 
 
 sys.modules[__name__].__class__ = _Tables
+
 
 __all__ = [
     "ATTRIBUTES",

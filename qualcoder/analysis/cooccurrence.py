@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,13 +14,13 @@ from qualcoder.analysis.units import code_order, codebook_of, coded_units, segme
 MEASURES = ("count", "jaccard")
 
 
-def _window_presence(project, window: int, **selection) -> tuple[np.ndarray, list[str]]:
+def _window_presence(project, window: int, where=None, **selection) -> tuple[np.ndarray, list[str]]:
     """One row per window (``window + 1`` consecutive segments of a document; a shorter document is one
     window), one 0/1 column per code present anywhere: 1 where the code is present in the window."""
     if not isinstance(window, int) or window < 0:
         raise InvalidOption(f"the window {window!r} is not a whole number >= 0", place="--window",
                             fix="Give 0 for the same segment, or k for segments at most k apart.")
-    table = segment_table(project).sort_values(["doc_id", "position"]).reset_index(drop=True)
+    table = segment_table(project, where).sort_values(["doc_id", "position"]).reset_index(drop=True)
     units = coded_units(project, table=table, **selection)
     codes = code_order(codebook_of(project), units["code"].unique())
     presence = presence_array(units, table["segment_id"], codes).astype(np.int64)
@@ -49,7 +49,8 @@ def _counts(presence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def cooccurrence(project, *, window: int = 0, coders: Sequence[str] | None = None,
                  sources: Sequence[str] | None = None, codes: Sequence[str] | None = None,
-                 level: int | None = None, include_suggestions: bool = False) -> pd.DataFrame:
+                 level: int | None = None, include_suggestions: bool = False,
+                 where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Pairs of codes found together: code_a, code_b, count, jaccard, count_a, count_b (most frequent first).
 
     ``window=0``: count = segments holding both codes, jaccard = count / segments holding either.
@@ -59,7 +60,7 @@ def cooccurrence(project, *, window: int = 0, coders: Sequence[str] | None = Non
     >>> # cooccurrence(project, level=1).head()
     """
     presence, names = _window_presence(project, window, coders=coders, sources=sources, codes=codes, level=level,
-                                       include_suggestions=include_suggestions)
+                                       include_suggestions=include_suggestions, where=where)
     together, jaccard = _counts(presence)
     a, b = np.triu_indices(len(names), k=1)
     frame = pd.DataFrame({"code_a": np.array(names, dtype=object)[a], "code_b": np.array(names, dtype=object)[b],
@@ -71,7 +72,8 @@ def cooccurrence(project, *, window: int = 0, coders: Sequence[str] | None = Non
 
 def cooccurrence_matrix(project, *, window: int = 0, measure: str = "count", coders: Sequence[str] | None = None,
                         sources: Sequence[str] | None = None, codes: Sequence[str] | None = None,
-                        level: int | None = None, include_suggestions: bool = False) -> pd.DataFrame:
+                        level: int | None = None, include_suggestions: bool = False,
+                 where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Square table, codes x codes (codebook order), of ``count`` or ``jaccard``; the diagonal holds each code's
     own count (or 1.0).
 
@@ -79,7 +81,7 @@ def cooccurrence_matrix(project, *, window: int = 0, measure: str = "count", cod
     """
     check_choice(measure, MEASURES, "--measure")
     presence, names = _window_presence(project, window, coders=coders, sources=sources, codes=codes, level=level,
-                                       include_suggestions=include_suggestions)
+                                       include_suggestions=include_suggestions, where=where)
     together, jaccard = _counts(presence)
     values = together if measure == "count" else jaccard.round(4)
     return pd.DataFrame(values, index=pd.Index(names, name="code"), columns=names)

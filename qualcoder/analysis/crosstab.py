@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +47,7 @@ class Crosstab:
 
 def crosstab(project, by: str, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
              codes: Sequence[str] | None = None, level: int | None = None, include_suggestions: bool = False,
-             include_unknown: bool = False) -> Crosstab:
+             include_unknown: bool = False, where: Mapping[str, Sequence[str]] | None = None) -> Crosstab:
     """Segments carrying each code in each group of ``by``, tested with ``scipy.stats.chi2_contingency``
     (Pearson, no continuity correction). Segments without a value for ``by`` are left out unless
     ``include_unknown``; codes and groups with no coded segment are dropped.
@@ -57,7 +57,7 @@ def crosstab(project, by: str, *, coders: Sequence[str] | None = None, sources: 
 
     >>> # table = crosstab(project, "profession", level=1); table.p_value, table.long().nlargest(5, "residual")
     """
-    table = segment_table(project)
+    table = segment_table(project, where)
     check_attribute(table, by)
     units = coded_units(project, coders=coders, sources=sources, codes=codes, level=level,
                         include_suggestions=include_suggestions, table=table)

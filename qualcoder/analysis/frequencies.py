@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -11,8 +11,8 @@ from qualcoder.analysis.units import check_attribute, code_order, codebook_of, c
 
 def code_frequencies(project, by: str | None = None, *, coders: Sequence[str] | None = None,
                      sources: Sequence[str] | None = None, codes: Sequence[str] | None = None,
-                     level: int | None = None, include_suggestions: bool = False, label_language: str = "fr"
-                     ) -> pd.DataFrame:
+                     level: int | None = None, include_suggestions: bool = False, label_language: str = "fr",
+                     where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """How often each code is present: columns ``[by]``, code, label, segments, documents, words, share.
 
     ``segments`` counts the segments where the code is present, ``documents`` the documents holding at least
@@ -21,7 +21,7 @@ def code_frequencies(project, by: str | None = None, *, coders: Sequence[str] | 
 
     >>> # code_frequencies(project, "profession", level=1).head()
     """
-    table = segment_table(project)
+    table = segment_table(project, where)
     if by is not None:
         check_attribute(table, by)
     units = coded_units(project, coders=coders, sources=sources, codes=codes, level=level,

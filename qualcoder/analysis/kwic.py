@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def kwic(project, query: str, *, mode: str = "lemma", width: int = 60, language: str | None = None,
-         case_sensitive: bool = False) -> pd.DataFrame:
+         case_sensitive: bool = False, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """One row per occurrence: doc, speaker, profession, segment_id, start, end, left, match, right (+ doc_id,
     language), in document order.
 
@@ -41,8 +42,10 @@ def kwic(project, query: str, *, mode: str = "lemma", width: int = 60, language:
     texts = dict(zip(documents["doc_id"], documents["text"]))
     regex = mode == "regex"
     spans = _regex_spans(query, texts, case_sensitive) if regex else _lemma_spans(project, query, documents)
-    table = segment_table(project)[["segment_id", "doc_id", "start", "end", "speaker", "profession"]]
+    table = segment_table(project, where)[["segment_id", "doc_id", "start", "end", "speaker", "profession"]]
     spans = place_in_segments(spans, table).sort_values(["doc_id", "start"], kind="stable")
+    if where:  # only the occurrences inside the segments kept
+        spans = spans[spans["segment_id"].isin(table["segment_id"])]
     names = dict(zip(documents["doc_id"], documents["name"]))
     languages = dict(zip(documents["doc_id"], documents["language"]))
     rows = zip(spans["doc_id"], spans["start"], spans["end"])

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse, check_choice
-from qualcoder.analysis.units import NO_DATE, check_attribute, code_order, codebook_of, coded_units, segment_table
+from qualcoder.analysis.units import NO_DATE, code_order, codebook_of, coded_units, segment_table
 
 PERIODS = ("meeting", "month", "quarter", "year")
 MEETING_TYPE = "minutes"
@@ -23,21 +23,20 @@ def timeline(project, *, period: str = "meeting", codes: Sequence[str] | None = 
     ``share`` = segments of the period carrying the code / all segments of the period; ``code_share`` = the
     code's part of the period's code occurrences (sums to 1 per period). ``period="meeting"``: one period per
     minutes document (named by its file); otherwise every document counts (or those of ``types``). ``where``
-    keeps the segments whose attributes have the given values (``{"network": [...], "language": ["fr"]}``).
+    keeps the segments whose attributes have one of the values given (``{"network": ["Northfield"]}``), so
+    document sets years apart get timelines of their own.
 
     >>> # timeline(project, period="meeting", level=1).pivot(index="period", columns="code", values="share")
     """
     check_choice(period, PERIODS, "--period")
-    table = segment_table(project)
+    table = segment_table(project, where)
     if period == "meeting":
         types = [MEETING_TYPE]
     if types:
         table = table[table["type"].isin(types)]
-    for column, values in (where or {}).items():
-        check_attribute(table, column, "--where")
-        table = table[table[column].isin(list(values))]
     if table.empty:
-        raise NothingToAnalyse(f"no segment belongs to a document of type {', '.join(types or [])}",
+        raise NothingToAnalyse(f"no segment belongs to a document of type {', '.join(types or ['(any)'])}"
+                               + "".join(f", {a} {', '.join(map(str, v))}" for a, v in (where or {}).items()),
                                place="--period", fix="Import minutes (type: minutes in metadata.csv) or use "
                                                      "--period month, quarter or year.")
     key = "doc" if period == "meeting" else period

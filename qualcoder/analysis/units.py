@@ -7,7 +7,7 @@ built from these two frames, so they all count the same things.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,11 +49,13 @@ def _document_attributes(documents: pd.DataFrame) -> pd.DataFrame:
     return documents[keep]
 
 
-def segment_table(project) -> pd.DataFrame:
+def segment_table(project, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """One row per segment: ids, offsets, ``words``, every attribute of ``attributes(project)``, no text.
 
     Missing values read ``(unknown)``; the date attributes of undated documents read ``(no date)``.
-    ``period`` is the year and quarter (``2004-Q1``), ``month`` is ``2004-01``.
+    ``period`` is the year and quarter (``2004-Q1``), ``month`` is ``2004-01``. ``where`` keeps the segments
+    whose attributes take one of the values given (``{"network": ["Northfield"], "language": ["en"]}``): the
+    filter every table of the package accepts.
     """
     segments = project.segments_df(with_text=True)
     if segments.empty:
@@ -67,7 +69,22 @@ def segment_table(project) -> pd.DataFrame:
     labels = [c for c in table.columns if c not in ("segment_id", "doc_id", "start", "end", "position", "turn",
                                                       "words", "date", *DATE_ATTRIBUTES)]
     table[labels] = table[labels].astype(object).where(table[labels].notna(), UNKNOWN).astype(str)
-    return table
+    return keep_where(table, where)
+
+
+def keep_where(table: pd.DataFrame, where: Mapping[str, Sequence[str]] | None) -> pd.DataFrame:
+    """The rows of a segment table whose attributes take one of the values given; an unknown attribute is
+    ``[Q802]``, and a filter that keeps nothing is ``[Q805]`` naming it."""
+    if not where:
+        return table
+    for attribute, values in where.items():
+        check_attribute(table, attribute, "--where")
+        table = table[table[attribute].isin([str(v) for v in values])]
+    if table.empty:
+        shown = "; ".join(f"{a} = {', '.join(map(str, v))}" for a, v in where.items())
+        raise NothingToAnalyse(f"no segment has {shown}", place="--where",
+                               fix="Widen the filter (the values are case-sensitive; `qualcoder segments` lists them).")
+    return table.reset_index(drop=True)
 
 
 def _date_parts(dates: pd.Series) -> pd.DataFrame:
@@ -195,7 +212,8 @@ def select_codings(project, *, coders: Sequence[str] | None = None, sources: Seq
 
 def coded_units(project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                 codes: Sequence[str] | None = None, include_suggestions: bool = False, level: int | None = None,
-                table: pd.DataFrame | None = None) -> pd.DataFrame:
+                table: pd.DataFrame | None = None, where: Mapping[str, Sequence[str]] | None = None
+                ) -> pd.DataFrame:
     """One row per (segment, code) where the code is present: segment_id, doc_id, code, coders (who applied
     it), n_coders, then the segment's attributes (doc, speaker, profession, ..., period, words).
 
@@ -205,7 +223,7 @@ def coded_units(project, *, coders: Sequence[str] | None = None, sources: Sequen
     >>> # coded_units(project, coders=["coder_a"], level=1).groupby("code").size()
     """
     book = codebook_of(project)
-    table = segment_table(project) if table is None else table
+    table = segment_table(project, where) if table is None else table
     check_level(level)
     if codes:
         check_codes(book, codes, level)

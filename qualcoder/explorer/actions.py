@@ -70,12 +70,26 @@ def arrive(names: dict[int, str]) -> None:
         start, _, end = at.partition("-")
         if start.isdigit() and end.isdigit():
             st.session_state[FOCUS] = {"doc": int(wanted), "start": int(start), "end": int(end), "token": f"url {at}"}
+    elif wanted.isdigit() and int(wanted) == st.session_state.get(DOCUMENT) and _new_place(int(wanted), at):
+        # a link from another page to another passage of the document already shown
+        start, _, end = at.partition("-")
+        st.session_state[FOCUS] = {"doc": int(wanted), "start": int(start), "end": int(end), "token": f"url {at}"}
+        st.session_state.pop(SELECTION, None)
     elif DOCUMENT not in st.session_state:
         st.session_state[DOCUMENT] = next(iter(names))
     elif st.session_state[DOCUMENT] not in names:
         st.warning("The document shown was removed or re-imported meanwhile; showing the first one.")
         st.session_state[DOCUMENT] = next(iter(names))
         choose_document()
+
+
+def _new_place(doc: int, at: str) -> bool:
+    """``at`` (START-END) is a passage other than the one the studio shows now."""
+    start, _, end = at.partition("-")
+    if not (start.isdigit() and end.isdigit()):
+        return False
+    focus = st.session_state.get(FOCUS)
+    return not focus or (focus["doc"], focus["start"], focus["end"]) != (doc, int(start), int(end))
 
 
 def open_passage(doc: int, start: int, end: int, active: tuple[int, ...] = ()) -> None:

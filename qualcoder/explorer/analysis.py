@@ -1,12 +1,17 @@
-"""Analysis: frequencies, co-occurrence, crosstab with residuals, timeline, keyword in context, specificities."""
+"""Analysis: frequencies, co-occurrence, crosstab with residuals, timeline, keyword in context, specificities.
+
+Every view takes the same filters (coders, sources, code level, and the document set: network, type, language),
+draws its chart with ``qualcoder.figures`` (downloadable as PNG, SVG, HTML) and opens any of its passages in the
+coding studio (``drill``).
+"""
 
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import safe, state
+from qualcoder.explorer import charts, drill, safe, state
+from qualcoder.explorer.analysis_filters import Query, selection
 
 VIEWS = ("Frequencies", "Co-occurrence", "Crosstab", "Timeline", "Keyword in context", "Specificities")
 
@@ -15,9 +20,8 @@ def render() -> None:
     project = state.project_or_error()
     if project is None:
         return
-    folder, revision = state.folder(), state.revision(project)
     st.title("Analysis")
-    query = _selection(folder, revision)
+    query = selection(project)
     view = st.radio("View", VIEWS, horizontal=True, key="an_view")
     try:
         {"Frequencies": _frequencies, "Co-occurrence": _cooccurrence, "Crosstab": _crosstab, "Timeline": _timeline,
@@ -26,81 +30,125 @@ def render() -> None:
         safe.error(error)
 
 
-def _selection(folder: str, revision):
-    """Which codings count (coders, sources, code level); returns a cached-call helper bound to them."""
-    options = state.segment_index(folder, revision).options
-    cols = st.columns(3)
-    coders = tuple(cols[0].multiselect("Coders (all when empty)", options["coder"], key="an_coders"))
-    sources = tuple(cols[1].multiselect("Sources (all when empty)", options["source"], key="an_sources"))
-    level = cols[2].selectbox("Code level", [None, 1, 2, 3], key="an_level",
-                              format_func=lambda v: "every code" if v is None else f"level {v}")
-    selection = {"coders": list(coders) or None, "sources": list(sources) or None, "level": level}
+def _frequencies(query: Query) -> None:
+    from qualcoder import figures
 
-    def call(function: str, *args, coded: bool = True, **extra):
-        return state.analysis(folder, revision, function, *args, **({**selection, **extra} if coded else extra))
-
-    return call
-
-
-def _frequencies(call) -> None:
-    by = st.selectbox("By", [None, *call("attributes", coded=False)], key="an_freq_by",
+    by = st.selectbox("By", [None, *query.attributes], key="an_freq_by",
                       format_func=lambda v: "whole corpus" if v is None else v)
-    table = call("code_frequencies", by)
+    table = query.call("code_frequencies", by, label_language=query.style.language)
+    charts.show(figures.frequencies_figure(table, query.style, by=by), f"frequencies-{by or 'corpus'}",
+                key="an_freq")
     st.dataframe(table, hide_index=True, height=320)
-    if by is None:
-        st.plotly_chart(px.bar(table, x="segments", y="code", orientation="h", height=max(300, 18 * len(table))))
-    else:
-        pivot = table.pivot_table(index="code", columns=by, values="share", fill_value=0)
-        st.plotly_chart(px.imshow(pivot, aspect="auto", color_continuous_scale="Blues",
-                                  title=f"Share of each {by}'s segments", height=max(350, 18 * len(pivot))))
+    _code_segments(query, table["code"].unique().tolist(), by, key="an_freq_drill")
 
 
-def _cooccurrence(call) -> None:
+def _cooccurrence(query: Query) -> None:
+    from qualcoder import figures
+
     cols = st.columns(2)
     measure = cols[0].radio("Measure", ["count", "jaccard"], horizontal=True, key="an_co_measure")
     window = int(cols[1].number_input("Window (neighbouring segments)", 0, 10, 0, key="an_co_window"))
-    matrix = call("cooccurrence_matrix", window=window, measure=measure)
-    st.plotly_chart(px.imshow(matrix, aspect="auto", color_continuous_scale="Viridis", title="Co-occurrence",
-                              height=max(450, 16 * len(matrix))))
-    st.dataframe(call("cooccurrence", window=window).head(50), hide_index=True)
+    matrix = query.call("cooccurrence_matrix", window=window, measure=measure)
+    charts.show(figures.cooccurrence_figure(matrix, query.style, measure=measure), f"cooccurrence-{measure}",
+                key="an_co")
+    st.dataframe(query.call("cooccurrence", window=window).head(50), hide_index=True)
 
 
-def _crosstab(call) -> None:
-    by = st.selectbox("Groups", call("attributes", coded=False), index=1, key="an_ct_by")
-    table = call("crosstab", by)
+def _crosstab(query: Query) -> None:
+    from qualcoder import figures
+
+    by = st.selectbox("Groups", query.attributes, index=1, key="an_ct_by")
+    table = query.call("crosstab", by)
     st.caption(safe.md(table.summary()))
-    st.plotly_chart(px.imshow(table.residuals, aspect="auto", color_continuous_scale="RdBu_r",
-                              color_continuous_midpoint=0, height=max(400, 18 * len(table.residuals)),
-                              title="Adjusted residuals (beyond ±1.96: more or less than independence predicts)"))
-    st.dataframe(table.long(), height=300)
+    charts.show(figures.crosstab_figure(table, query.style), f"crosstab-{by}", key="an_ct")
+    st.markdown("**Cells** — select one to list its segments, then a segment to open it in the coding studio.")
+    cells = table.long().assign(label=lambda f: f["code"].map(query.style.label))
+    event = st.dataframe(cells[["code", "label", "group", "observed", "expected", "residual"]], hide_index=True,
+                         height=300, key="an_ct_cells", on_select="rerun", selection_mode="single-row")
+    if event.selection.rows:
+        cell = cells.iloc[event.selection.rows[0]]
+        _segments_of(query, str(cell["code"]), {by: [str(cell["group"])]}, key="an_ct_drill",
+                     title=f"{query.style.label(cell['code'])} × {cell['group']}")
 
 
-def _timeline(call) -> None:
-    period = st.radio("Period", ["meeting", "month", "quarter", "year"], horizontal=True, key="an_tl_period")
-    table = call("timeline", period=period)
-    codes = st.multiselect("Codes", sorted(table["code"].unique()), key="an_tl_codes",
-                           default=table.groupby("code")["segments"].sum().nlargest(5).index.tolist())
-    shown = table[table["code"].isin(codes)]
-    st.plotly_chart(px.line(shown, x="period", y="share", color="code", markers=True, title="Theme timeline"))
-    st.dataframe(shown, hide_index=True, height=260)
+def _timeline(query: Query) -> None:
+    from qualcoder import figures
+
+    cols = st.columns([2, 1])
+    period = cols[0].radio("Period", ["meeting", "month", "quarter", "year"], horizontal=True, key="an_tl_period")
+    split = cols[1].selectbox("One panel per", ["network", "type", "language", None], key="an_tl_split",
+                              format_func=lambda v: "(one panel)" if v is None else v)
+    table = query.call("timeline", period=period)
+    totals = table.groupby("code")["segments"].sum()
+    codes = st.multiselect("Codes", totals.index.tolist(), key="an_tl_codes", format_func=query.style.label,
+                           default=totals.nlargest(6).index.tolist())
+    panels = _panels(query, table, period, split)
+    shown = {name: frame[frame["code"].isin(codes)] for name, frame in panels.items()}
+    charts.show(figures.timeline_figure(shown, query.style), f"timeline-{period}", key="an_tl")
+    rows = table[table["code"].isin(codes) & (table["segments"] > 0)]
+    st.markdown("**Points** — select one to list its segments, then a segment to open it in the coding studio.")
+    event = st.dataframe(rows.assign(label=rows["code"].map(query.style.label)), hide_index=True, height=260,
+                         key="an_tl_points", on_select="rerun", selection_mode="single-row")
+    if event.selection.rows:
+        point = rows.iloc[event.selection.rows[0]]
+        attribute = "doc" if period == "meeting" else period
+        _segments_of(query, str(point["code"]), {attribute: [str(point["period"])]}, key="an_tl_drill",
+                     title=f"{query.style.label(point['code'])} · {point['period']}")
 
 
-def _kwic(call) -> None:
+def _panels(query: Query, table, period: str, split: str | None) -> dict:
+    """One timeline per value of ``split`` that has segments (a value without any is left out)."""
+    if split is None:
+        return {"": table}
+    panels = {}
+    for value in query.values(split):
+        try:
+            panels[value] = query.call("timeline", period=period, extra_where={split: [value]})
+        except QualcoderError:
+            continue
+    return panels or {"": table}
+
+
+def _kwic(query: Query) -> None:
     cols = st.columns([3, 1])
-    query = cols[0].text_input("Word, phrase or pattern", key="an_kwic_query").strip()
+    text = cols[0].text_input("Word, phrase or pattern", key="an_kwic_query").strip()
     mode = cols[1].radio("Match", ["lemma", "phrase", "regex"], horizontal=True, key="an_kwic_mode")
-    if query:
-        table = call("kwic", query, mode=mode, coded=False)
-        st.caption(f"{len(table)} occurrences")
-        st.dataframe(table[["doc", "speaker", "profession", "left", "match", "right"]], hide_index=True)
+    if not text:
+        return
+    table = query.call("kwic", text, mode=mode, coded=False)
+    st.caption(f"{len(table)} occurrences · select a line to open it in the coding studio")
+    drill.table(table, key="an_kwic_table", what="occurrence",
+                shown=["left", "match", "right", "doc", "speaker", "profession", "start", "end"],
+                column_config={"left": st.column_config.TextColumn("left context", width="large",
+                                                                   alignment="right"),
+                               "match": st.column_config.TextColumn("match", width="small"),
+                               "right": st.column_config.TextColumn("right context", width="large"),
+                               "doc": st.column_config.TextColumn(width="small")})
 
 
-def _specificities(call) -> None:
+def _specificities(query: Query) -> None:
     cols = st.columns(3)
-    by = cols[0].selectbox("Groups", call("attributes", coded=False), index=1, key="an_sp_by")
+    by = cols[0].selectbox("Groups", query.attributes, index=1, key="an_sp_by")
     method = cols[1].radio("Method", ["hypergeometric", "loglik"], horizontal=True, key="an_sp_method")
     top = int(cols[2].number_input("Words per group", 5, 100, 15, key="an_sp_top"))
-    st.dataframe(call("specificities", by, method=method, top=top, coded=False), hide_index=True, height=420)
+    st.dataframe(query.call("specificities", by, method=method, top=top, coded=False, filtered=False),
+                 hide_index=True, height=420)
+    if query.where:
+        st.caption("Specificities compare the groups of the whole corpus: the document filters do not apply here.")
+
+
+def _code_segments(query: Query, codes: list[str], by: str | None, *, key: str) -> None:
+    with st.expander("Segments of a code (open one in the coding studio)"):
+        code = st.selectbox("Code", codes, format_func=query.style.label, key=f"{key}_code", index=None)
+        if code:
+            _segments_of(query, code, {}, key=key, title=query.style.label(code))
+
+
+def _segments_of(query: Query, code: str, where: dict, *, key: str, title: str) -> None:
+    units = query.call("coded_units", extra_where=where)
+    units = units[units["code"] == code]
+    st.markdown(f"**{safe.md(title)}** — {len(units)} segments")
+    drill.table(units, key=key, shown=["doc", "speaker", "profession", "start", "end", "coders"], height=260)
 
 
 if __name__ == "__main__":

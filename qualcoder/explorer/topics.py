@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import safe, state
+from qualcoder.explorer import charts, drill, safe, state
 
 
 def render() -> None:
@@ -25,26 +24,44 @@ def render() -> None:
     name = st.selectbox("Run", runs["name"].tolist()[::-1], key="tp_run")
     try:
         run = state.topic_run(folder, revision, name)
-        _run(run)
+        _run(project, run)
     except QualcoderError as error:
         safe.error(error)
 
 
-def _run(run) -> None:
+def _run(project, run) -> None:
+    from qualcoder import figures
+
     st.subheader(f"Topics of run {safe.md(run.name)}")
     st.dataframe(run.topics.drop(columns=["words"]), hide_index=True, height=300)
-    st.plotly_chart(run.figure_sizes())
-    left, right = st.columns(2)
-    by = left.selectbox("Topics per", ["profession", "type", "role", "speaker"], key="tp_by")
-    table = run.per_class(by)
-    left.plotly_chart(px.bar(table, x="share_of_class", y=by, color="label", orientation="h",
-                             title=f"Topics per {by}"))
-    freq = right.radio("Period", ["M", "Q", "Y"], index=1, horizontal=True, key="tp_freq",
-                       format_func={"M": "month", "Q": "quarter", "Y": "year"}.get)
-    right.plotly_chart(run.figure_over_time(freq))
-    st.plotly_chart(run.figure_codes())
+    charts.show(figures.topic_sizes_figure(run.topics), "topic-sizes", key="tp_sizes")
+    cols = st.columns(3)
+    by = cols[0].selectbox("Topics per", ["profession", "type", "role", "speaker", "doc"], key="tp_by")
+    freq = cols[1].radio("Period", ["M", "Q", "Y"], index=1, horizontal=True, key="tp_freq",
+                         format_func={"M": "month", "Q": "quarter", "Y": "year"}.get)
+    book = project.codebook() if project.repo.active_codebook() else None
+    languages = list(book.languages) if book else ["fr", "en"]
+    language = cols[2].selectbox("Code labels in", languages, key="tp_labels")
+    style = figures.CodeStyle.from_codebook(book, language) if book else figures.CodeStyle(language=language)
+    charts.show(figures.topics_by_group_figure(run.per_class(by), by), f"topics-per-{by}", key="tp_group")
+    charts.show(figures.topics_over_time_figure(run.over_time(freq)), f"topics-over-time-{freq}", key="tp_time")
+    charts.show(figures.topic_code_figure(run.code_table(), style), "topic-x-code", key="tp_codes")
+    _topic_segments(run)
     with st.expander("Quality against an NMF baseline"):
         st.dataframe(run.quality(), hide_index=True)
+
+
+def _topic_segments(run) -> None:
+    """A topic's segments, each one click from the coding studio."""
+    topics = run.topics
+    names = dict(zip(topics["key"], [f"{k} {lab}" for k, lab in zip(topics["key"], topics["label"])]))
+    key = st.selectbox("Segments of the topic", list(names), format_func=names.get, index=None, key="tp_segments")
+    if key is None:
+        return
+    segments = run.assignments[run.assignments["key"] == key]
+    st.caption(f"{len(segments)} segments")
+    drill.table(segments, key="tp_drill", shown=["doc", "speaker", "profession", "probability", "text"], height=300,
+                column_config={"text": st.column_config.TextColumn(width="large")})
 
 
 def _fit_form(project) -> None:
