@@ -1,4 +1,5 @@
-"""The report's Plotly figures, sized from their data (one row per code or topic) and drawn white for paper."""
+"""The report's two figures that ``qualcoder.figures`` has no builder for: the corpus's words per document type and
+the agreement intervals (the code tables' figures come from ``qualcoder.figures``)."""
 
 from __future__ import annotations
 
@@ -23,16 +24,6 @@ def bars(frame: pd.DataFrame, x: str, y: str, colour: str | None = None, *, hori
     return _layout(figure, legend={"orientation": "h", "y": -0.15})
 
 
-def heatmap(pivot: pd.DataFrame, value: str, scale: str, *, midpoint: float | None = None):
-    """A rows × columns heatmap with the values written on the cells."""
-    import plotly.express as px
-
-    figure = px.imshow(pivot, aspect="auto", color_continuous_scale=scale, color_continuous_midpoint=midpoint,
-                       text_auto=".2f", labels={"color": value})
-    figure.update_xaxes(side="top", tickangle=-30)
-    return _layout(figure)
-
-
 def intervals(table: pd.DataFrame):
     """Alpha per code with its interval, the two thresholds dotted."""
     import plotly.graph_objects as go
@@ -46,24 +37,3 @@ def intervals(table: pd.DataFrame):
         figure.add_vline(x=threshold, line_dash="dot", line_color="grey")
     figure.update_yaxes(autorange="reversed")
     return _layout(figure, xaxis_title="Krippendorff's alpha (95 % interval)")
-
-
-def timeline(themes: pd.DataFrame, events: pd.DataFrame, colours: dict[str, str] | None = None,
-             labels: dict[str, str] | None = None):
-    """Lines of each code's share per period at the period's date (in the codebook's colour, named by its label);
-    each event a dotted vertical line, numbered."""
-    import plotly.graph_objects as go
-
-    colours, labels = colours or {}, labels or {}
-    figure = go.Figure()
-    for code, rows in themes.groupby("code", sort=False):
-        figure.add_trace(go.Scatter(x=rows["date"], y=rows["share"], mode="lines+markers",
-                                    name=labels.get(code, str(code)), line={"color": colours.get(code)}))
-    top = max(float(themes["share"].max()), 0.05) * 1.05
-    for number, event in enumerate(events.itertuples(), start=1):
-        figure.add_shape(type="line", x0=event.date, x1=event.date, y0=0, y1=top, line={"dash": "dot",
-                                                                                          "color": "#888"})
-        figure.add_annotation(x=event.date, y=top, text=str(number), showarrow=False, yshift=8,
-                              hovertext=str(event.title))
-    return _layout(figure, yaxis_title="share of the period's segments", legend={"orientation": "h", "y": -0.15},
-                   xaxis={"type": "date"})

@@ -8,7 +8,7 @@ from qualcoder.export.report.rules import PRESENCE, level_words
 
 def build(project, options: ReportOptions) -> Section:
     from qualcoder import analysis
-    from qualcoder.export.report import charts
+    from qualcoder.figures import CodeStyle, crosstab_figure
 
     table = analysis.crosstab(project, options.crosstab_by, **options.selection())
     section = Section(
@@ -21,9 +21,8 @@ def build(project, options: ReportOptions) -> Section:
         [table.summary()],
         [Table("Segments per code and group", table.observed.reset_index()),
          Table("Adjusted standardised residuals", table.residuals.round(2).reset_index())],
-        [Figure("Adjusted standardised residuals (red: over-use, blue: under-use)",
-                charts.heatmap(table.residuals, "adjusted residual", "RdBu_r", midpoint=0.0), "crosstab",
-                height=max(420, 26 * len(table.residuals) + 200))])
+        [Figure("Adjusted standardised residuals (red: over-use, blue: under-use); the observed count in each cell",
+                crosstab_figure(table, CodeStyle.of_project(project)), "crosstab")])
     if table.low_expected_share > 0.2:
         section.notes.append(f"{table.low_expected_share:.0%} of the expected counts are below 5: the chi-square "
                              "p value is unreliable.")

@@ -8,7 +8,7 @@ from qualcoder.export.report.rules import PRESENCE, level_words
 
 def build(project, options: ReportOptions) -> Section:
     from qualcoder import analysis
-    from qualcoder.export.report import charts
+    from qualcoder.figures import CodeStyle, frequencies_figure
 
     overall = analysis.code_frequencies(project, None, **options.selection())
     grouped = analysis.code_frequencies(project, options.by, **options.selection())
@@ -20,5 +20,6 @@ def build(project, options: ReportOptions) -> Section:
         f"group (a segment may carry several codes).",
         tables=[Table("Whole corpus", overall), Table(f"Share of each {options.by}'s segments",
                                                       pivot.reset_index(), max_rows=80)],
-        figures=[Figure(f"Share of each {options.by}'s segments carrying each code", charts.heatmap(
-            pivot, "share of segments", "Blues"), "frequencies", height=max(420, 26 * len(pivot) + 200))])
+        figures=[Figure(f"Share of each {options.by}'s segments carrying each code (%; the number of segments in "
+                        "each cell)", frequencies_figure(grouped, CodeStyle.of_project(project), by=options.by),
+                        "frequencies")])

@@ -56,23 +56,19 @@ def _scopes(project, options: ReportOptions) -> list[tuple[str, dict]]:
     return [(network, {"network": [network]}) for network in sorted(networks)] or [("every document", {})]
 
 
-def _styles(project, where: dict) -> tuple[dict[str, str], dict[str, str]]:
+def _styles(project, where: dict):
     """The codebook's colours, and its labels in the language of the documents drawn (French when mixed)."""
-    if not project.repo.active_codebook():
-        return {}, {}
-    book = project.codebook()
+    from qualcoder.figures import CodeStyle
+
     languages = list(where.get("language", []))
     if not languages and where.get("network"):
         documents = project.documents_df(with_text=False)
         languages = documents.loc[documents["network"].isin(where["network"]), "language"].unique().tolist()
-    language = languages[0] if len(languages) == 1 else book.languages[0]
-    return ({c.id: c.color for c in book.codes if c.color},
-            {c.id: c.label.get(language) or c.id for c in book.codes})
+    return CodeStyle.of_project(project, languages[0] if len(languages) == 1 else "fr")
 
 
-def _add(section: Section, title: str, themes: pd.DataFrame, events: pd.DataFrame,
-         styles: tuple[dict[str, str], dict[str, str]]) -> None:
-    from qualcoder.export.report import charts
+def _add(section: Section, title: str, themes: pd.DataFrame, events: pd.DataFrame, style) -> None:
+    from qualcoder.figures import chronology_figure
 
     start, end = themes["date"].min(), themes["date"].max()
     near = events[(events["date"] >= start - EVENT_MARGIN) & (events["date"] <= end + EVENT_MARGIN)]
@@ -85,8 +81,8 @@ def _add(section: Section, title: str, themes: pd.DataFrame, events: pd.DataFram
     section.paragraphs.append(f"{title}: {themes['period'].nunique()} periods from {start:%Y-%m-%d} to "
                               f"{end:%Y-%m-%d}; {len(near)} of the {len(events)} events on its axis.")
     section.figures.append(Figure(f"{title}: share of segments per period for the {len(top)} most frequent codes; "
-                                  "the events dotted, numbered as in the table", charts.timeline(
-                                      themes[themes["code"].isin(top)], near, *styles), name, height=560))
+                                  "the events dotted, numbered as in the table", chronology_figure(
+                                      themes[themes["code"].isin(top)], near, style, title=title), name))
     section.tables.append(Table(f"{title}: share of the period's segments per code", pivot, max_rows=80))
     if len(near):
         shown = near.assign(date=near["date"].dt.strftime("%Y-%m-%d")).rename_axis("no.").reset_index()

@@ -8,7 +8,7 @@ from qualcoder.export.report.model import Figure, ReportOptions, Section, Table
 
 
 def build(project, options: ReportOptions) -> Section | None:
-    from qualcoder.export.report import charts
+    from qualcoder.figures import topic_sizes_figure
     from qualcoder.topics import TopicError
 
     if project.topic_runs_df().empty:
@@ -25,6 +25,4 @@ def build(project, options: ReportOptions) -> Section | None:
         "each segment goes to one topic; “share” = the topic's segments / the language's segments. The parameters "
         "below (embeddings, clusterer, seed) reproduce it.",
         tables=[Table("Topics", topics, max_rows=80), Table("Parameters of the run", params)],
-        figures=[Figure("Segments per topic", charts.bars(topics.assign(
-            name=topics["language"] + ":" + topics["topic"].astype(str) + " " + topics["label"].astype(str)),
-            "size", "name", "language", horizontal=True), "topics", height=max(420, 22 * len(topics) + 120))])
+        figures=[Figure("Segments per topic (coloured by language)", topic_sizes_figure(run.topics), "topics")])
