@@ -70,13 +70,13 @@ def _choose(folder: str, revision, book, presets: dict) -> None:
         st.caption(safe.md(chosen.description))
     choices = [code.id for code in book.codes]
     labels = {code.id: code.label.get("fr") or next(iter(code.label.values()), code.id) for code in book.codes}
-    cols = st.columns([4, 1, 1])
-    cols[0].multiselect("Codes (columns)", choices, key=CODES, format_func=lambda c: labels.get(c, c))
+    st.multiselect("Codes (columns)", choices, key=CODES, format_func=lambda c: labels.get(c, c))
     index = state.segment_index(folder, revision)
-    cols[1].multiselect("Coders (all when empty)", index.options["coder"], key="fw_coders")
-    cols[2].multiselect("Sources (all when empty)", index.options["source"], key="fw_sources")
     table = state.analysis(folder, revision, "segment_table")
-    with st.expander("Only segments where…", expanded=False):
+    with st.expander("Which codings count, in which segments", expanded=False):
+        cols = st.columns(2)
+        cols[0].multiselect("Coders (all when empty)", index.options["coder"], key="fw_coders")
+        cols[1].multiselect("Sources (all when empty)", index.options["source"], key="fw_sources")
         cols = st.columns(len(FILTERS))
         for col, column in zip(cols, FILTERS):
             values = sorted(table[column].unique().tolist()) if column in table.columns else []
