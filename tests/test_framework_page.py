@@ -54,11 +54,13 @@ def _grid(page) -> dict[str, list[int]]:
 
 
 def _stored(folder, expected: str, timeout: float = 20) -> str:
+    """The summary of the first cell (the page's default case and code: the matrix's first row and column)."""
     preset = analysis.framework_preset("legrix")
     deadline = time.monotonic() + timeout
     while True:
         project = Project.open(folder)
-        found = project.framework_matrix(**preset.options()).summary("M. Caron", preset.codes[0])
+        matrix = project.framework_matrix(**preset.options())
+        found = matrix.summary(matrix.row_values[0], matrix.codes[0])
         project.close()
         if found == expected or time.monotonic() > deadline:
             return found
@@ -75,7 +77,7 @@ def test_the_grid_is_the_matrix_and_a_summary_is_written_escaped_and_undone(serv
     project.close()
     counts = matrix.counts()
     assert _grid(page) == {case: counts.loc[case].tolist() for case in matrix.row_values}
-    excerpts = matrix.cell("M. Caron", matrix.codes[0])
+    excerpts = matrix.cell(matrix.row_values[0], matrix.codes[0])
     assert page.get_by_text(f"Excerpts ({len(excerpts)})").count() == 1
     assert page.evaluate(OVERFLOW) == 0
 
