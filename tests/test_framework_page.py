@@ -111,3 +111,17 @@ def test_the_grenier_preset_and_the_report_page(served, page):
     settle(page)
     assert page.get_by_role("button", name="Build the report").count() == 1
     assert page.evaluate(OVERFLOW) == 0
+
+
+def test_framework_and_report_pages_as_app_tests(demo_project):
+    from test_explorer import _app, _clean
+
+    test = _clean(_app(demo_project.folder, "framework"))
+    assert test.selectbox(key="fw_preset").value == "legrix"  # the first preset the demo has
+    assert test.session_state["fw_rows"] == "speaker" and len(test.session_state["fw_codes"]) == 9
+    test.selectbox(key="fw_preset").set_value("grenier-professions").run()
+    _clean(test)
+    assert test.session_state["fw_rows"] == "profession"
+    assert test.session_state["fw_where_type"] == ["minutes"]
+    report = _clean(_app(demo_project.folder, "report"))
+    assert [b.label for b in report.button] == ["Build the report"]
