@@ -91,9 +91,11 @@ def test_topic_heatmaps_have_a_row_per_topic(demo_project, style_en):
     by = figures.topics_by_group_figure(run.per_class("profession"), "profession")
     assert len(by.data[0].y) == len(run.per_class("profession")["key"].unique())
     assert by.layout.height >= ROW_PX * len(by.data[0].y)
-    codes = figures.topic_code_figure(run.code_table(), style_en)
-    assert len(codes.data[0].y) == run.code_table()["key"].nunique() <= len(topics)
-    assert any("Coordination" in x for x in codes.data[0].x)
+    table = run.code_table()
+    heat = figures.topic_code_figure(table, style_en).data[0]
+    topics_n, codes_n = table["key"].nunique(), table["code"].nunique()
+    assert codes_n > topics_n and (len(heat.y), len(heat.x)) == (codes_n, topics_n)  # the longer list as rows
+    assert any("Coordination" in y for y in heat.y)
     assert figures.topics_over_time_figure(run.over_time("Q")).layout.height >= ROW_PX * len(topics) - ROW_PX
 
 
@@ -107,3 +109,28 @@ def test_cli_plot(demo_project, tmp_path):
     refused = runner.invoke(app, ["report", "frequencies", "-p", str(demo_project.folder), "--plot",
                                   str(tmp_path / "f.jpeg")])
     assert refused.exit_code == 2 and "[Q412]" in refused.output and not (tmp_path / "f.jpeg").exists()
+
+
+def test_every_table_takes_the_same_document_filter(demo_project):
+    english = {"language": ["en"]}
+    table = analysis.segment_table(demo_project, english)
+    assert len(table) and set(table["language"]) == {"en"}
+    frequencies = analysis.code_frequencies(demo_project, level=1, where=english)
+    units = analysis.coded_units(demo_project, level=1, where=english)
+    assert frequencies.set_index("code")["segments"].to_dict() == units.groupby("code").size().to_dict()
+    assert set(analysis.crosstab(demo_project, "type", level=1, where=english).observed.columns) <= {
+        "interview", "minutes"}
+    assert set(analysis.cooccurrence_matrix(demo_project, level=1, where=english).index) <= set(units["code"])
+    found = analysis.kwic(demo_project, "team", where=english)
+    assert len(found) and set(found["language"]) == {"en"}
+    with pytest.raises(analysis.UnknownAttribute, match=r"\[Q802\] --where"):
+        analysis.segment_table(demo_project, {"colour": ["red"]})
+    with pytest.raises(analysis.NothingToAnalyse, match="no segment has language = xx"):
+        analysis.code_frequencies(demo_project, where={"language": ["xx"]})
+
+
+def test_a_table_function_stays_a_function_once_its_module_is_imported(demo_project):
+    import qualcoder.analysis.timeline  # noqa: F401 (setting the package attribute is what this checks)
+
+    first = analysis.timeline(demo_project, level=1)
+    assert callable(analysis.timeline) and analysis.timeline(demo_project, level=1).equals(first)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import actions, safe, state, views
+from qualcoder.explorer import actions, drill, safe, state, views
 
 
 def render() -> None:
@@ -35,7 +35,9 @@ def render() -> None:
     code = st.selectbox("Code", [None, *sorted(disagreements["code"].unique())], key="ag_code",
                         format_func=lambda c: "all codes" if c is None else c)
     shown = views.keep(disagreements, "code", [code] if code else [])
-    st.dataframe(shown, hide_index=True, height=260)
+    documents = state.documents(folder, revision)
+    located = shown.assign(doc_id=shown["doc"].map(dict(zip(documents["name"], documents["doc_id"]))))
+    drill.table(located.dropna(subset=["doc_id"]), key="ag_table", what="disagreement", height=260)
     _adjudicate(shown, coders)
     _decisions(project)
 

@@ -61,8 +61,11 @@ def _crosstab(query: Query) -> None:
     table = query.call("crosstab", by)
     st.caption(safe.md(table.summary()))
     charts.show(figures.crosstab_figure(table, query.style), f"crosstab-{by}", key="an_ct")
-    st.markdown("**Cells** — select one to list its segments, then a segment to open it in the coding studio.")
-    cells = table.long().assign(label=lambda f: f["code"].map(query.style.label))
+    st.markdown("**Cells**, the most over-represented first — select one to list its segments, then a segment to "
+                "open it in the coding studio.")
+    cells = table.long()
+    cells = cells[cells["observed"] > 0].sort_values("residual", ascending=False, kind="stable")
+    cells = cells.assign(label=cells["code"].map(query.style.label)).reset_index(drop=True)
     event = st.dataframe(cells[["code", "label", "group", "observed", "expected", "residual"]], hide_index=True,
                          height=300, key="an_ct_cells", on_select="rerun", selection_mode="single-row")
     if event.selection.rows:
@@ -116,8 +119,8 @@ def _kwic(query: Query) -> None:
     if not text:
         return
     table = query.call("kwic", text, mode=mode, coded=False)
-    st.caption(f"{len(table)} occurrences · select a line to open it in the coding studio")
-    drill.table(table, key="an_kwic_table", what="occurrence",
+    st.caption(f"{len(table)} occurrences")
+    drill.table(table, key="an_kwic_table", what="occurrence", height=460,
                 shown=["left", "match", "right", "doc", "speaker", "profession", "start", "end"],
                 column_config={"left": st.column_config.TextColumn("left context", width="large",
                                                                    alignment="right"),

@@ -61,7 +61,7 @@ def selection(project) -> Query:
     book = state.codebook(folder, revision)
     languages = list(book.languages) if book else ["fr", "en"]
     labels = cols[-1].selectbox("Code labels in", [AUTO, *languages], key="an_labels")
-    language = _auto_language(where, languages) if labels == AUTO else labels
+    language = _auto_language(table, where, languages) if labels == AUTO else labels
     style = figures.CodeStyle.from_codebook(book, language) if book else figures.CodeStyle(language=language)
     return Query(folder, revision, {"coders": coders or None, "sources": sources or None, "level": level}, where,
                  style, state.analysis(folder, revision, "attributes"), lambda a: _values(table, a))
@@ -71,7 +71,11 @@ def _values(table, attribute: str) -> list[str]:
     return sorted(table[attribute].astype(str).unique()) if attribute in table.columns else []
 
 
-def _auto_language(where: dict, languages: list[str]) -> str:
-    """English labels when only English documents are shown, else the codebook's first language."""
-    chosen = where.get("language", [])
-    return chosen[0] if len(chosen) == 1 and chosen[0] in languages else languages[0]
+def _auto_language(table, where: dict, languages: list[str]) -> str:
+    """The language of the documents kept when they share one (English labels for the English MDTs), else the
+    codebook's first language."""
+    kept = table
+    for attribute, values in where.items():
+        kept = kept[kept[attribute].astype(str).isin(values)]
+    found = kept["language"].unique().tolist() if "language" in kept.columns else []
+    return found[0] if len(found) == 1 and found[0] in languages else languages[0]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qualcoder.explorer import safe
+
 STUDIO = "qualcoder/explorer/workbench.py"
 
 
@@ -40,7 +42,7 @@ def table(frame: pd.DataFrame, *, key: str, shown: list[str] | None = None, heig
         st.caption(f"Select a row to open its {what} in the coding studio.")
         return None
     row = frame.iloc[rows[0]]
-    where = row["doc"] if "doc" in frame.columns else f"document {row['doc_id']}"
+    where = safe.md(row["doc"]) if "doc" in frame.columns else f"document {row['doc_id']}"
     open_link(int(row["doc_id"]), int(row["start"]), int(row["end"]),
               f"Open {where} at {int(row['start'])}–{int(row['end'])} in the coding studio ▸")
     return row

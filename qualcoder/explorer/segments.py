@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from qualcoder.explorer import downloads, state, views
+from qualcoder.explorer import downloads, drill, state, views
 from qualcoder.explorer.filters import SegmentFilter
 
 SHOWN_ROWS = 2_000  # the table shows this many; the downloads hold the whole selection
@@ -25,7 +25,9 @@ def render() -> None:
     st.caption(f"{len(ids):,} of {len(index.segments):,} segments"
                + (f" (the first {SHOWN_ROWS:,} are shown; the downloads hold them all)" if len(ids) > SHOWN_ROWS
                   else ""))
-    st.dataframe(index.shown(mask, SHOWN_ROWS), hide_index=True, height=480, column_config={
+    rows = index.shown(mask, SHOWN_ROWS)
+    located = rows.merge(index.segments[["segment_id", "doc_id", "start", "end"]], on="segment_id", how="left")
+    drill.table(located, key="seg_table", what="segment", shown=list(rows.columns), height=480, column_config={
         "doc": st.column_config.TextColumn(width="small"), "codes": st.column_config.TextColumn(width="medium"),
         "text": st.column_config.TextColumn(width="large")})
     args = (project, ids, list(wanted.coders), list(wanted.sources))

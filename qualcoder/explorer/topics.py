@@ -23,8 +23,9 @@ def render() -> None:
     st.dataframe(runs, hide_index=True)
     name = st.selectbox("Run", runs["name"].tolist()[::-1], key="tp_run")
     try:
-        run = state.topic_run(folder, revision, name)
-        _run(project, run)
+        with st.spinner("Reading the topic run and drawing its charts…"):
+            run = state.topic_run(folder, revision, name)
+            _run(project, run)
     except QualcoderError as error:
         safe.error(error)
 

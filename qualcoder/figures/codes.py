@@ -28,7 +28,7 @@ def frequencies_figure(frame: pd.DataFrame, style: CodeStyle | None = None, *, b
         figure = go.Figure(go.Bar(
             x=counts.to_numpy(), y=[short(style.label(c)) for c in codes], orientation="h",
             marker_color=[style.colour(c) for c in codes], text=counts.to_numpy(), textposition="outside",
-            cliponaxis=False, customdata=[style.label(c) for c in codes],
+            cliponaxis=False, customdata=[short(style.label(c), 200) for c in codes],
             hovertemplate="%{customdata}: %{x} " + value + "<extra></extra>"))
         figure.update_yaxes(autorange="reversed", type="category")
         figure.update_xaxes(title=value)
@@ -90,9 +90,10 @@ def _heatmap(values: pd.DataFrame, text: pd.DataFrame, style: CodeStyle, *, titl
         textfont={"size": 11}, colorscale=scale, zmid=zmid, zmin=zmin, zmax=zmax, xgap=1, ygap=1,
         hovertemplate=hover if "<extra>" in hover else hover + "<extra></extra>",
         colorbar={"title": {"text": colour_title}, "thickness": 14}))
-    figure.update_yaxes(autorange="reversed", type="category")
+    # every label drawn (Plotly skips some of a crowded category axis): the height gives each row its line
+    figure.update_yaxes(autorange="reversed", type="category", tickmode="array", tickvals=rows)
     angle = 40 if square or len(columns) > 6 else 0
-    figure.update_xaxes(type="category", side="top", tickangle=-angle)
+    figure.update_xaxes(type="category", side="top", tickangle=-angle, tickmode="array", tickvals=columns)
     top = top_labels_margin([short(style.label(c)) + "xx" if square else c for c in values.columns], angle)
     figure = base_layout(figure, title, rows_height(len(rows), top + 60))
     figure.update_layout(margin={"t": top})

@@ -53,7 +53,7 @@ def figure_bytes(figure, format: str, *, width: int | None = None, height: int |
 
     >>> import plotly.graph_objects as go
     >>> figure_bytes(go.Figure(), "html")[:15]
-    b'<html>\\n<head><'
+    b'<!doctype html>'
     """
     if format not in FORMATS:
         raise UnsupportedFigureFormat(f"unknown figure format {format!r}", place="format",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,13 +49,14 @@ class CodeStyle:
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis.
+    """``text`` cut to ``limit`` characters with an ellipsis, its ``<`` and ``&`` escaped: Plotly reads tags in
+    labels, and a code label or a document name is user text.
 
-    >>> short("a" * 50, 10)
-    'aaaaaaaaa…'
+    >>> short("a" * 50, 10), short("<b>x</b>")
+    ('aaaaaaaaa…', '&lt;b&gt;x&lt;/b&gt;')
     """
     text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return html.escape(text if len(text) <= limit else text[: limit - 1] + "…", quote=False)
 
 
 def rows_height(rows: int, extra: int = MARGIN_PX) -> int:

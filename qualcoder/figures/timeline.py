@@ -36,7 +36,7 @@ def timeline_figure(frames: pd.DataFrame | Mapping[str, pd.DataFrame], style: Co
                 mode="lines+markers", name=short(style.label(code)), legendgroup=code, showlegend=code not in shown,
                 line={"color": style.colour(code), "width": 2}, marker={"size": 7},
                 customdata=rows[["segments", "period_segments"]].to_numpy(),
-                hovertemplate=f"{style.label(code)}<br>%{{x}}: %{{y:.1f}}"
+                hovertemplate=f"{short(style.label(code), 200)}<br>%{{x}}: %{{y:.1f}}"
                               + (" %" if value.endswith("share") else "")
                               + " (%{customdata[0]} of %{customdata[1]} segments)<extra></extra>"), row=row, col=1)
             shown.add(code)
@@ -63,5 +63,7 @@ def _period_labels(frame: pd.DataFrame) -> dict[str, str]:
         name = str(period)
         if date and not name.startswith(date[:4]):
             name = f"{date} · {short(name.rsplit('/', 1)[-1], 20)}" if twice else date
+        else:
+            name = short(name, 40)
         labels[period] = name
     return labels

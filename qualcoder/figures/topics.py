@@ -43,8 +43,9 @@ def topics_over_time_figure(table: pd.DataFrame, *, title: str | None = None) ->
 
 
 def topic_code_figure(table: pd.DataFrame, style: CodeStyle | None = None, *, title: str | None = None) -> go.Figure:
-    """``run.code_table()`` as a heatmap: one row per topic, one column per code (its colour and label), the share
-    of the topic's segments carrying the code.
+    """``run.code_table()`` as a heatmap of the share of each topic's segments carrying each code: one row per
+    topic and a column per code (its colour and label), or, when there are more codes than topics, one row per code
+    and a column per topic, so that every label has its own line.
 
     >>> # topic_code_figure(run.code_table(), CodeStyle.of_project(project, "en"))
     """
@@ -54,18 +55,25 @@ def topic_code_figure(table: pd.DataFrame, style: CodeStyle | None = None, *, ti
     counts = table.pivot_table(index="key", columns="code", values="segments", fill_value=0)
     order = [c for c in style.labels if c in share.columns] + [c for c in share.columns if c not in style.labels]
     keys = sorted(share.index, key=_topic_rank)
-    share, counts = share.loc[keys, order], counts.loc[keys, order].astype(int)
+    share, counts = share.loc[keys, order] * 100, counts.loc[keys, order].astype(int)
+    topics, codes = [names[k] for k in keys], [coloured_label(c, style) for c in order]
+    codes_as_rows = len(order) > len(keys)
+    if codes_as_rows:
+        share, counts, rows, columns = share.T, counts.T, codes, topics
+    else:
+        rows, columns = topics, codes
     figure = go.Figure(go.Heatmap(
-        z=share.to_numpy() * 100, x=[coloured_label(c, style) for c in order], y=[names[k] for k in share.index],
-        text=counts.where(counts > 0, 0).astype(str).replace("0", "").to_numpy(), texttemplate="%{text}",
-        textfont={"size": 10}, colorscale="Blues", zmin=0, xgap=1, ygap=1,
+        z=share.to_numpy(), x=columns, y=rows, text=counts.astype(str).replace("0", "").to_numpy(),
+        texttemplate="%{text}", textfont={"size": 10}, colorscale="Blues", zmin=0, xgap=1, ygap=1,
         colorbar={"title": {"text": "% of topic"}, "thickness": 14},
-        hovertemplate="%{y} × %{x}: %{z:.0f}% of the topic's segments<extra></extra>"))
-    figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(type="category", side="top", tickangle=-45)
-    top = top_labels_margin([short(style.label(c)) + "xx" for c in order], 45)
+        hovertemplate=("%{x} × %{y}" if codes_as_rows else "%{y} × %{x}")
+        + ": %{z:.0f}% of the topic's segments<extra></extra>"))
+    figure.update_yaxes(autorange="reversed", type="category", tickmode="array", tickvals=rows)
+    figure.update_xaxes(type="category", side="top", tickangle=-45, tickmode="array", tickvals=columns)
+    long_labels = list(names.values()) if codes_as_rows else [short(style.label(c)) + "xx" for c in order]
+    top = top_labels_margin(long_labels, 45)
     figure = base_layout(figure, title or "Topic × code: share of each topic's segments carrying the code (%; the "
-                         "count in each cell)", rows_height(len(share), top + 60))
+                         "count in each cell)", rows_height(len(rows), top + 60))
     figure.update_layout(margin={"t": top})
     return figure
 
@@ -82,9 +90,9 @@ def _topic_heatmap(table: pd.DataFrame, column: str, value: str, title: str) -> 
         text=counts.astype(str).replace("0", "").to_numpy(), texttemplate="%{text}", textfont={"size": 11},
         colorscale="Blues", zmin=0, xgap=1, ygap=1, colorbar={"title": {"text": "%"}, "thickness": 14},
         hovertemplate="%{y} × %{x}: %{z:.1f}%<extra></extra>"))
-    figure.update_yaxes(autorange="reversed", type="category")
+    figure.update_yaxes(autorange="reversed", type="category", tickmode="array", tickvals=[names[k] for k in keys])
     angle = 40 if len(columns) > 6 else 0
-    figure.update_xaxes(type="category", side="top", tickangle=-angle)
+    figure.update_xaxes(type="category", side="top", tickangle=-angle, tickmode="array", tickvals=columns)
     top = top_labels_margin(columns, angle)
     figure = base_layout(figure, title, rows_height(len(keys), top + 60))
     figure.update_layout(margin={"t": top})
