@@ -108,20 +108,30 @@ def _options(presets: dict) -> dict:
 
 
 @st.cache_data(show_spinner="Writing the file…", max_entries=8)
-def _file(folder: str, revision, options: dict, suffix: str) -> bytes:
+def _file(folder: str, revision, options: dict, suffix: str) -> tuple[bytes, list[str]]:
+    """The file's bytes and the warnings its writer gave (cells cut at Excel's limit...), to show beside it."""
+    import warnings
+
     from qualcoder.export.framework import framework_bytes
 
-    return framework_bytes(state.analysis(folder, revision, "framework_matrix", **options), suffix)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = framework_bytes(state.analysis(folder, revision, "framework_matrix", **options), suffix)
+    return data, [str(w.message) for w in caught]
 
 
 def _downloads(folder: str, revision, options: dict) -> None:
     mimes = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
+    said: list[str] = []
     with st.container(horizontal=True):
         for suffix, mime in mimes.items():
-            st.download_button(f"Download .{suffix}", _file(folder, revision, options, suffix),
-                               file_name=f"framework-{options['name']}.{suffix}", mime=mime, key=f"fw_dl_{suffix}",
-                               on_click="ignore")
+            data, messages = _file(folder, revision, options, suffix)
+            st.download_button(f"Download .{suffix}", data, file_name=f"framework-{options['name']}.{suffix}",
+                               mime=mime, key=f"fw_dl_{suffix}", on_click="ignore")
+            said += [f".{suffix}: {message}" for message in messages]
+    for message in said:
+        st.warning(safe.md(message))
 
 
 def _cell(project, matrix, book) -> None:
