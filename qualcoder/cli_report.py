@@ -399,3 +399,21 @@ def study(
     with _bar() as progress:
         written = _run(lambda: write_study_report(p, output, options=options, force=force, progress=progress))
     console.print(f"Wrote the study report to {written}.", highlight=False)
+
+
+@report_app.command("chronology")
+def chronology(
+    project: ProjectOption = Path("."),
+    types: Annotated[str, typer.Option("--types", help="Document types that are events (comma-separated).")
+                     ] = "document",
+    events: Annotated[Path | None, typer.Option("--events", help="A CSV of more events: date,title[,kind].")] = None,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """The dated events (the regulatory texts, an events CSV) that the study report draws beside the timeline."""
+    p = _open(project)
+    frame = _run(lambda: analysis.chronology(p, types=_list(types) or [], events=events))
+    if frame.attrs.get("undated"):
+        errors.print("[yellow]Warning: undated, so not placed: " + ", ".join(frame.attrs["undated"]) + "[/yellow]",
+                     highlight=False)
+    _emit(frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d")), csv, output, "Chronology")

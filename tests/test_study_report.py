@@ -119,6 +119,8 @@ def test_an_events_file_is_read_and_checked_row_by_row(demo_project, tmp_path):
     bad.write_text("date,title\n2004-06-01,ok\n1er juin,pas une date\n", encoding="utf-8")
     with pytest.raises(InvalidEvents, match=r"\[Q980\].*bad.csv.*row 3"):
         read_events(bad)
+    result = CliRunner().invoke(app, ["report", "chronology", "--events", str(bad), "-p", str(demo_project.folder)])
+    assert result.exit_code == 2 and "[Q980]" in result.output and "row 3" in result.output
     missing = tmp_path / "missing.csv"
     missing.write_text("when,what\n2004,x\n", encoding="utf-8")
     with pytest.raises(InvalidEvents, match="date and title"):
