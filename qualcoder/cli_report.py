@@ -315,6 +315,8 @@ def framework(
     = None,
     name: Annotated[str, typer.Option("--name", help="The matrix's name (its summaries are kept under it).")]
     = "default",
+    preset: Annotated[str | None, typer.Option("--preset", help="A named matrix (legrix, grenier-meetings, "
+                                               "grenier-professions): its cases, codes, filter and name.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write it: .docx (a Word table), .csv, .xlsx "
                                                 "or .parquet (one row per cell, every excerpt).")] = None,
     csv: CsvOption = False,
@@ -323,6 +325,10 @@ def framework(
     from qualcoder.export.tabular import parse_where
 
     p = _open(project)
+    if preset is not None:
+        chosen = analysis.framework_preset(preset).options()
+        rows, codes, name = chosen["rows"], ",".join(chosen["codes"]), chosen["name"]
+        where = [f"{k}={v}" for k, values in chosen["where"].items() for v in values]
     matrix = (p.framework_matrix(rows, codes=_list(codes), level=level, coders=_list(coders),
                                  sources=_list(sources), where=parse_where(where or []), name=name))
     if output is not None:
@@ -350,3 +356,64 @@ def framework_summary(
     """Write your summary of one cell of a framework matrix."""
     _open(project).set_framework_summary(coder, rows, row, code, text, name=name)
     console.print(f"Summary of {row} × {code} saved.", highlight=False)
+
+
+@report_app.command("study")
+def study(
+    output: Annotated[Path, typer.Argument(help="The report: study.docx (Word) or study.html (one self-contained "
+                                                "page).")],
+    project: ProjectOption = Path("."),
+    by: Annotated[str, typer.Option("--by", help="Groups of the frequency table.")] = "profession",
+    crosstab_by: Annotated[str, typer.Option("--crosstab-by", help="Groups of the crosstab.")] = "type",
+    level: Annotated[int, typer.Option("--level", help="Roll codes up to this depth (0: every code).")] = 1,
+    coders: CodersOption = None,
+    sources: SourcesOption = None,
+    agreement_coders: Annotated[str | None, typer.Option("--agreement-coders", help="The two (or more) coders "
+                                                         "compared (default: the first two).")] = None,
+    period: Annotated[str, typer.Option("--period", help="Timeline periods: meeting, month, quarter or year.")
+                      ] = "meeting",
+    where: Annotated[list[str] | None, typer.Option("--where", help="ATTRIBUTE=VALUE: the timeline's segments "
+                                                    "(default: one figure per network).")] = None,
+    events: Annotated[str, typer.Option("--events", help="Document types placed on the timeline as dated events.")
+                      ] = "document",
+    topic_run: Annotated[str | None, typer.Option("--topic-run", help="The topic run shown (default: the latest).")
+                         ] = None,
+    presets: Annotated[str | None, typer.Option("--presets", help="Framework presets shown (default: every one "
+                                                "the project has).")] = None,
+    no_figures: Annotated[bool, typer.Option("--no-figures", help="Tables only (no Chromium needed).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """The study report: corpus, codebook, frequencies, crosstab, timeline over the chronology, agreement, topics
+    and framework matrices, each figure with its table and how it was computed; versions and options recorded."""
+    from qualcoder.cli_support import _bar
+    from qualcoder.export.report import ReportOptions, write_study_report
+    from qualcoder.export.tabular import parse_where
+
+    p = _open(project)
+    options = ReportOptions(
+        by=by, crosstab_by=crosstab_by, level=level or None, coders=tuple(_list(coders) or ()),
+        sources=tuple(_list(sources) or ()), agreement_coders=tuple(_list(agreement_coders) or ()), period=period,
+        timeline_where=tuple((k, tuple(v)) for k, v in parse_where(where or []).items()),
+        event_types=tuple(_list(events) or ()), topic_run=topic_run, presets=tuple(_list(presets) or ()),
+        figures=not no_figures)
+    with _bar() as progress:
+        written = write_study_report(p, output, options=options, force=force, progress=progress)
+    console.print(f"Wrote the study report to {written}.", highlight=False)
+
+
+@report_app.command("chronology")
+def chronology(
+    project: ProjectOption = Path("."),
+    types: Annotated[str, typer.Option("--types", help="Document types that are events (comma-separated).")
+                     ] = "document",
+    events: Annotated[Path | None, typer.Option("--events", help="A CSV of more events: date,title[,kind].")] = None,
+    csv: CsvOption = False,
+    output: OutputOption = None,
+) -> None:
+    """The dated events (the regulatory texts, an events CSV) that the study report draws beside the timeline."""
+    p = _open(project)
+    frame = analysis.chronology(p, types=_list(types) or [], events=events)
+    if frame.attrs.get("undated"):
+        errors.print("[yellow]Warning: undated, so not placed: " + ", ".join(frame.attrs["undated"]) + "[/yellow]",
+                     highlight=False)
+    _emit(frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d")), csv, output, "Chronology")

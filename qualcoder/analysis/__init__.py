@@ -10,6 +10,7 @@ accepted) covers half the segment or half the coding (see ``units``). The heavy 
 rules' spaCy) are imported inside the functions that use them, so importing this package stays cheap.
 """
 
+from qualcoder.analysis.chronology import chronology, theme_chronology
 from qualcoder.analysis.cooccurrence import cooccurrence, cooccurrence_matrix
 from qualcoder.analysis.crosstab import Crosstab, crosstab
 from qualcoder.analysis.errors import (
@@ -21,6 +22,7 @@ from qualcoder.analysis.errors import (
     UnknownCodeOption,
 )
 from qualcoder.analysis.framework import FrameworkMatrix, framework_matrix
+from qualcoder.analysis.framework_presets import available_presets, framework_preset
 from qualcoder.analysis.frequencies import code_frequencies
 from qualcoder.analysis.kwic import kwic
 from qualcoder.analysis.presence import presence_matrix
@@ -39,15 +41,19 @@ __all__ = [
     "UnknownAttribute",
     "UnknownCodeOption",
     "attributes",
+    "available_presets",
+    "chronology",
     "code_frequencies",
     "coded_units",
     "cooccurrence",
     "cooccurrence_matrix",
     "crosstab",
     "framework_matrix",
+    "framework_preset",
     "kwic",
     "presence_matrix",
     "segment_table",
     "specificities",
+    "theme_chronology",
     "timeline",
 ]

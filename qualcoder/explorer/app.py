@@ -26,6 +26,8 @@ NAVIGATION = [
     ("codebook", "Codebook"),
     ("memos", "Memos"),
     ("analysis", "Analysis"),
+    ("framework", "Framework"),
+    ("report", "Report"),
     ("topics", "Topics"),
     ("lexico", "Lexicometry"),
     ("agreement", "Agreement"),

@@ -57,3 +57,15 @@ def _docx(matrix: FrameworkMatrix, per_cell: int):
                 run = cell.add_paragraph().add_run(f"«{excerpt.text}» ({excerpt.doc})")
                 run.font.size = Pt(8)
     return document
+
+
+def framework_bytes(matrix: FrameworkMatrix, suffix: str) -> bytes:
+    """The file ``write_framework`` writes, as bytes (the explorer's downloads): ``suffix`` is docx, xlsx or csv.
+
+    >>> # framework_bytes(matrix, "docx")[:2] -> b'PK'
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_framework(matrix, Path(folder) / f"framework.{suffix}")
+        return path.read_bytes()

@@ -15,7 +15,8 @@ from importlib import import_module
 # plotly is imported with the builders, not by `import qualcoder.figures` (the CLI's --help must stay quick)
 _HOMES = {"CodeStyle": "style", "frequencies_figure": "codes", "crosstab_figure": "codes",
           "cooccurrence_figure": "codes", "timeline_figure": "timeline", "topics_by_group_figure": "topics",
-          "topics_over_time_figure": "topics", "topic_code_figure": "topics", "topic_sizes_figure": "topics",
+          "topics_over_time_figure": "topics",
+          "chronology_figure": "chronology", "topic_code_figure": "topics", "topic_sizes_figure": "topics",
           "save_figure": "save", "figure_bytes": "save", "FORMATS": "save", "FigureError": "save",
           "UnsupportedFigureFormat": "save", "RendererMissing": "save"}
 
