@@ -681,9 +681,10 @@ RunOption = Annotated[str | None, typer.Option("--run", help="Run name (default:
 @topics_app.command("fit")
 def topics_fit(
     project: ProjectOption = Path("."),
-    embeddings: Annotated[str, typer.Option("--embeddings", help="tfidf, minilm or a local model folder.")]
-    = "tfidf",
-    language: Annotated[str, typer.Option("--language", help="fr, en or all (default: each on its own).")]
+    embeddings: Annotated[str, typer.Option("--embeddings", help="tfidf, e5, use (multilingual), minilm or a local "
+                                                                 "model folder.")] = "tfidf",
+    language: Annotated[str, typer.Option("--language", help="fr, en, all (one model) or each (one per language); "
+                                                             "default: all with e5/use, else each.")]
     = "auto",
     clusterer: Annotated[str, typer.Option("--clusterer", help="hdbscan, kmeans or kmeans:K.")] = "auto",
     min_topic_size: Annotated[int | None, typer.Option("--min-topic-size", help="HDBSCAN's smallest topic.")]
@@ -703,7 +704,9 @@ def topics_fit(
     for note in run.report["notes"]:
         console.print(f"[yellow]{note}[/yellow]")
     _print_frame(run.quality(), False, "Quality (BERTopic vs NMF on the same vectorizer)")
-    _print_frame(run.topics[["key", "label", "size"]], False, "Topics")
+    _print_frame(run.topics[["key", "label", "size"]].merge(run.languages(), on="key", how="left"), False, "Topics")
+    console.print(f"Topics holding both languages: {run.bilingual_share():.0%}; topic x code purity: "
+                  f"{run.code_purity():.0%}")
 
 
 @topics_app.command("list")

@@ -128,7 +128,8 @@ def suggest(project, min_confidence: float = 0.5) -> int:
     decisions (accepted / rejected) are kept and a rejected suggestion is not made again."""
     segments, scores = probabilities(project)
     human = label_segments(segments, human_codings(project))
-    decided = project.repo.codings_frame([CodingRow.source == "model", CodingRow.status != "suggested"])
+    decided = project.repo.codings_frame([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
+                                          CodingRow.status != "suggested"])
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
     texts = project.repo.texts()
     version = project.codebook().version
@@ -143,7 +144,8 @@ def suggest(project, min_confidence: float = 0.5) -> int:
             rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)][1], int(row.start), int(row.end), code,
                                    MODEL_CODER, source="model", status="suggested", version=version,
                                    confidence=round(p, 4)))
-    project.repo.sync_codings([CodingRow.source == "model", CodingRow.status == "suggested"], rows, MODEL_CODER,
+    project.repo.sync_codings([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
+                               CodingRow.status == "suggested"], rows, MODEL_CODER,
                               "suggest", "suggest")
     return len(rows)
 

@@ -32,7 +32,10 @@ def render() -> None:
 
 def _run(run) -> None:
     st.subheader(f"Topics of run {safe.md(run.name)}")
-    st.dataframe(run.topics.drop(columns=["words"]), hide_index=True, height=300)
+    topics = run.topics.drop(columns=["words"]).merge(run.languages(), on="key", how="left")
+    st.caption(f"Topics holding both languages: {run.bilingual_share():.0%} · topic × code purity: "
+               f"{run.code_purity():.0%}")
+    st.dataframe(topics, hide_index=True, height=300)
     st.plotly_chart(run.figure_sizes())
     left, right = st.columns(2)
     by = left.selectbox("Topics per", ["profession", "type", "role", "speaker"], key="tp_by")
@@ -51,7 +54,7 @@ def _fit_form(project) -> None:
     with st.expander("Fit a new topic model"), st.form("tp_fit"):
         cols = st.columns(4)
         name = cols[0].text_input("Run name (optional)", key="tp_name").strip() or None
-        embeddings = cols[1].selectbox("Embeddings", ["tfidf", "minilm"], key="tp_embeddings")
+        embeddings = cols[1].selectbox("Embeddings", ["tfidf", "e5", "use", "minilm"], key="tp_embeddings")
         clusterer = cols[2].text_input("Clusterer", value="auto", key="tp_clusterer")
         seed = cols[3].number_input("Seed", value=0, step=1, key="tp_seed")
         if not st.form_submit_button("Fit"):
