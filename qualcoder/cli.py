@@ -553,12 +553,24 @@ def train(
 @app.command()
 def suggest(
     project: ProjectOption = Path("."),
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Store suggestions at or above.")] = 0.5,
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", help="Store suggestions at or above "
+                                                         "(default: each code's cut-off chosen in training).")]
+    = None,
     uncertain: Annotated[int | None, typer.Option("--uncertain", help="List the N least certain segments.")] = None,
+    zero_shot: Annotated[str | None, typer.Option("--zero-shot", help="Suggest from the codebook alone with this "
+                                                  "embedding backend (use, e5), no training needed.")] = None,
     csv: CsvOption = False,
 ) -> None:
     """Store the model's suggestions for coders to accept or reject, or list the least certain segments."""
     p = _open(project)
+    if zero_shot:
+        with _bar() as progress:
+            found = _run(lambda: p.suggest_zero_shot(zero_shot, min_score=min_confidence, progress=progress))
+        how = (f"cut-offs calibrated on human codings for {found['calibrated_codes']} code(s)"
+               if found["calibrated_codes"] else f"score >= {found['min_score']}")
+        console.print(f"{found['suggestions']} zero-shot suggestion(s) stored ({zero_shot}, {how}); each is the "
+                      "sentence that matched. Review them with `qualcoder code list --status suggested`.")
+        return
     if uncertain:
         frame = _run(lambda: p.uncertain_segments(uncertain))
         if not csv:
@@ -575,13 +587,32 @@ def evaluate(
     coders: Annotated[list[str] | None, typer.Option("--coders", help="Human codings of these coders only.")]
     = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by document).")] = 5,
-    embeddings: Annotated[str | None, typer.Option("--embeddings", help="Evaluate the model with embeddings "
-                                                   "(minilm or a local model folder).")] = None,
+    embeddings: Annotated[str | None, typer.Option("--embeddings", help="Join sentence embeddings to the model's "
+                                                   "TF-IDF (e5, use, minilm or a local model folder).")] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="One cut-off for every code (default: "
+                                                    "per code, chosen by cross-validation for F1).")] = None,
+    precision: Annotated[float | None, typer.Option("--precision", help="Per-code cut-offs reaching this "
+                                                    "precision instead of the F1-best.")] = None,
+    zero_shot: Annotated[str, typer.Option("--zero-shot", help="Backend for zero-shot (use, e5) or none.")]
+    = "use",
     csv: CsvOption = False,
 ) -> None:
-    """Per-code precision, recall and F1 of the rules and of the model against human codings."""
-    frame = _run(lambda: _open(project).evaluate(coders=coders, folds=folds, embeddings=embeddings))
-    _print_frame(frame, csv, None if csv else "Rules and model against human codings")
+    """Rules, model, zero-shot and a plain TF-IDF + logistic baseline against human codings, same folds."""
+    p = _open(project)
+    with _bar() as progress:
+        result = _run(lambda: p.evaluate(coders=coders, folds=folds, embeddings=embeddings, threshold=threshold,
+                                         precision_target=precision,
+                                         zero_shot=None if zero_shot == "none" else zero_shot, progress=progress))
+    if csv:
+        _print_frame(result.per_code, True)
+        return
+    _print_frame(result.per_code.astype(object).where(result.per_code.notna(), "n/a"), False,
+                 "Per code against human codings (n/a: the code has no rules)")
+    _print_frame(result.summary, False, "Overall, on the same folds (baseline: TF-IDF + one-vs-rest logistic)")
+    for code, why in result.left_out:
+        console.print(f"[yellow]Left out: {code}: {why}[/yellow]")
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
 
 
 agreement_app = typer.Typer(help="Inter-coder agreement, disagreements and adjudication.")

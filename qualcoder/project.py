@@ -757,11 +757,22 @@ class Project:
 
         return suggest.train(self, coders=coders, random_state=random_state, embeddings=embeddings)
 
-    def suggest(self, min_confidence: float = 0.5) -> int:
-        """Store the model's suggestions at or above ``min_confidence``; returns how many."""
+    def suggest(self, min_confidence: float | None = None) -> int:
+        """Store the model's suggestions at each code's cut-off (or ``min_confidence``); returns how many."""
         from qualcoder.coding import suggest
 
         return suggest.suggest(self, min_confidence=min_confidence)
+
+    def suggest_zero_shot(self, backend: str = "use", min_score: float | None = None, top: int = 1,
+                          progress: Progress | None = None) -> dict:
+        """Suggestions from the codebook alone (definitions, inclusion criteria, examples), anchored to the
+        sentence that matched, accepted or rejected like the model's; cut-offs calibrated on human codings.
+
+        >>> # p.suggest_zero_shot("use") -> {"suggestions": 120, "calibrated_codes": 40, ...}
+        """
+        from qualcoder.coding.zeroshot import suggest_zero_shot
+
+        return suggest_zero_shot(self, backend, min_score=min_score, top=top, progress=progress)
 
     def uncertain_segments(self, n: int = 10) -> pd.DataFrame:
         """The segments the model is least sure about: code these next (active learning)."""
@@ -769,12 +780,18 @@ class Project:
 
         return suggest.uncertain(self, n)
 
-    def evaluate(self, coders: list[str] | None = None, folds: int = 5, embeddings: str | None = None
-                 ) -> pd.DataFrame:
-        """Per-code precision/recall/F1 of rules and model against human codings (grouped cross-validation)."""
-        from qualcoder.coding import suggest
+    def evaluate(self, coders: list[str] | None = None, folds: int = 5, embeddings: str | None = None,
+                 threshold: float | None = None, precision_target: float | None = None,
+                 zero_shot: str | None = None, progress: Progress | None = None):
+        """Rules, model, zero-shot and the plain TF-IDF + logistic baseline against human codings, on the same
+        document-grouped folds: an ``Evaluation`` (per code, macro/micro summary, codes left out and why).
 
-        return suggest.evaluate(self, coders=coders, folds=folds, embeddings=embeddings)
+        >>> # result = p.evaluate(zero_shot="use"); result.summary; result.per_code; result.left_out
+        """
+        from qualcoder.coding.evaluation import evaluate
+
+        return evaluate(self, coders=coders, folds=folds, embeddings=embeddings, threshold=threshold,
+                        precision_target=precision_target, zero_shot=zero_shot, progress=progress)
 
     # agreement ---------------------------------------------------------------------------------
     def agreement(self, coders: list[str], codes: list[str] | None = None, level: str = "segment",
