@@ -191,6 +191,26 @@ def documents_turns(
 
 
 @app.command()
+def reparse(
+    project: ProjectOption = Path("."),
+    n_process: Annotated[int, typer.Option("--n-process", help="Parse in N worker processes.")] = 1,
+) -> None:
+    """Parse again the documents parsed by another pipeline (after installing an English model); keeps every
+    coding (codings anchor to document offsets) and rebuilds the segments with the same method."""
+    p = _open(project)
+    with _bar() as progress:
+        found = _run(lambda: p.reparse(n_process=n_process, progress=progress))
+    if not found["parsed"]:
+        console.print("Every document is parsed with the current pipelines: nothing to do.")
+        return
+    console.print(f"{found['parsed']} document(s) parsed again; {found['codings']} coding(s) kept "
+                  f"(of {found['codings_before']}).")
+    if found["segments"] is not None:
+        console.print(f"Segments rebuilt ({found['segmentation']}): {found['segments']}. Re-run `qualcoder autocode "
+                      "--all` so the rules see the new lemmas.")
+
+
+@app.command()
 def segments(
     project: ProjectOption = Path("."),
     csv: CsvOption = False,
@@ -805,10 +825,18 @@ def topics_align(project: ProjectOption = Path("."), run: RunOption = None, csv:
 def import_codings(
     file: Annotated[Path, typer.Argument(help="CSV with file,start,end,code[,text][,coder][,memo].")],
     coder: Annotated[str | None, typer.Option("--coder", help="Coder of rows without a coder column.")] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="One 0/1 column per code and an id column matching the "
+                                       "documents (survey rows); each 1 codes the whole document.")] = False,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="With --wide: the id column (default: "
+                                                  "id, respondent, name...).")] = None,
     project: ProjectOption = Path("."),
 ) -> None:
-    """Import codings anchored by file and character offsets; rows whose quoted text differs are reported."""
-    result = _run(lambda: _open(project).import_codings(file, coder))
+    """Import codings anchored by file and character offsets (or a wide 0/1 table); problems are reported."""
+    if wide and not coder:
+        errors.print("[Q506] --wide needs --coder NAME (the table has no coder column).")
+        raise typer.Exit(code=2)
+    p = _open(project)
+    result = _run(lambda: p.import_wide_codings(file, coder, id_column) if wide else p.import_codings(file, coder))
     console.print(f"Imported {result.imported} coding(s).")
     for line in result.mismatched + result.skipped:
         errors.print(f"[yellow]{line}[/yellow]", highlight=False)

@@ -410,6 +410,33 @@ class Project:
             self.repo.save_parses(batch)
         return total
 
+    def stale_parses(self) -> dict[str, int]:
+        """Per language, how many documents were parsed by another pipeline than the one configured now (an
+        English model installed since, say): ``reparse`` brings them up to date."""
+        from qualcoder import nlp
+
+        stored, keys, stale = self.repo.parse_pipelines(), {}, {}
+        for doc_id, (language, _) in self.repo.texts().items():
+            if language not in keys:
+                keys[language] = nlp.pipeline_key(self.nlp(language))
+            if stored.get(doc_id) != keys[language]:
+                stale[language] = stale.get(language, 0) + 1
+        return stale
+
+    def reparse(self, n_process: int = 1, progress: Progress | None = None) -> dict:
+        """Parse again the documents whose parse is from another pipeline, then rebuild the segments with the
+        same method. Every coding is kept as it was: codings anchor to document offsets, not to the parse.
+
+        >>> # p.reparse() -> {"parsed": 12, "segmentation": "sentence", "segments": 1240, "codings": 4178}
+        """
+        before = len(self.repo.codings_frame(columns=["id"]))
+        parsed = self.ensure_parses(n_process=n_process, progress=progress)
+        method = self.repo.segmentation()
+        segments = self.segment(method, n_process=n_process, progress=progress) if method and parsed else None
+        after = len(self.repo.codings_frame(columns=["id"]))
+        return {"parsed": parsed, "segmentation": method, "segments": segments, "codings": after,
+                "codings_before": before}
+
     def nlp(self, language: str):
         """The spaCy pipeline this project uses for a language (loaded once per process)."""
         from qualcoder.nlp import load_pipeline  # spaCy is imported only when a pipeline is needed
@@ -730,6 +757,14 @@ class Project:
     def import_codings(self, path: str | Path, coder: str | None = None) -> manual.CodingsImport:
         """Import codings anchored by file and offsets; rows whose quoted text differs are reported."""
         return manual.import_codings(self.repo, self.codebook(), path, coder)
+
+    def import_wide_codings(self, path: str | Path, coder: str, id_column: str | None = None
+                            ) -> manual.CodingsImport:
+        """Import a table with one 0/1 column per code and an id column matching the documents (survey rows).
+
+        >>> # p.import_wide_codings("coded.csv", "coder_a").imported
+        """
+        return manual.import_wide_codings(self.repo, self.codebook(), path, coder, id_column)
 
     def autocode(self, codes: list[str] | None = None, dry_run: bool = False, everything: bool = False,
                  progress: Progress | None = None):
