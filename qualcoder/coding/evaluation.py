@@ -81,39 +81,13 @@ def evaluate(project, coders: list[str] | None = None, folds: int = 5, random_st
     model = CodeClassifier(random_state=random_state, embeddings=embeddings, precision_target=precision_target,
                            threshold="cv" if threshold is None else threshold,
                            embedding_cache=embedding_cache(project) if embeddings else None)
-    predictions = {m: np.zeros_like(matrix) for m in ("model", "baseline", "zero_shot")}
-    covered = {m: np.zeros(len(codes), dtype=bool) for m in METHODS}
-    seconds = {"model": 0.0, "baseline": 0.0}
     zero = _zero_shot_scores(project, units, codes, zero_shot, progress) if zero_shot else None
     book_codes = [c.id for c in project.codebook().codes]
     left_out = [(c, "no human coding") for c in book_codes if c not in codes]
-    skipped: dict[str, int] = {}
+    folds_run = cross_validate(model, X, matrix, groups, codes, splits, random_state, zero, progress)
+    predictions, covered, seconds, skipped = folds_run
     steps = splits + 1
-    for number, (train, test) in enumerate(GroupKFold(n_splits=splits).split(X, matrix, groups), start=1):
-        started = time.perf_counter()
-        try:
-            fitted = clone(model).fit(X.iloc[train], matrix[train], codes=codes)
-        except ValueError:
-            fitted = None
-        if fitted is not None:
-            columns = [codes.index(c) for c in fitted.classes_]
-            predictions["model"][np.ix_(test, columns)] = fitted.predict(X.iloc[test])
-            covered["model"][columns] = True
-            for code in fitted.skipped_codes_:
-                skipped[code] = skipped.get(code, 0) + 1
-        seconds["model"] += time.perf_counter() - started
-        started = time.perf_counter()
-        present = matrix[train].sum(axis=0) > 0  # a code absent from the training folds cannot be learned
-        if present.any():
-            baseline = baseline_classifier(random_state).fit(X.iloc[train], matrix[train][:, present])
-            predictions["baseline"][np.ix_(test, np.flatnonzero(present))] = baseline.predict(X.iloc[test])
-        covered["baseline"] |= present
-        seconds["baseline"] += time.perf_counter() - started
-        if zero is not None:
-            _zero_shot_fold(zero, matrix, train, test, predictions["zero_shot"], covered["zero_shot"])
-        if progress:
-            progress("evaluate", number, steps)
-    for code, times in skipped.items():
+    for code in sorted(skipped):
         positives = int(matrix[:, codes.index(code)].sum())
         if not covered["model"][codes.index(code)]:
             left_out.append((code, f"only {positives} coded segment(s): the model needs {model.min_positives} in "
@@ -133,6 +107,40 @@ def evaluate(project, coders: list[str] | None = None, folds: int = 5, random_st
     summary = summarise(matrix, predictions, covered)
     notes = [] if zero is not None else ["zero-shot not evaluated (give --zero-shot use or e5)"]
     return Evaluation(per_code, summary, left_out, {k: round(v, 2) for k, v in seconds.items()}, notes)
+
+
+def cross_validate(model: CodeClassifier, X, matrix: np.ndarray, groups: np.ndarray, codes: list[str], splits: int,
+                   random_state: int = 0, zero: np.ndarray | None = None, progress=None):
+    """The model, the plain baseline (and zero-shot cut-offs, given its scores) on the same document-grouped
+    folds: out-of-fold 0/1 predictions per method, the codes each covered, seconds per method, codes skipped."""
+    predictions = {m: np.zeros_like(matrix) for m in ("model", "baseline", "zero_shot")}
+    covered = {m: np.zeros(len(codes), dtype=bool) for m in METHODS}
+    seconds = {"model": 0.0, "baseline": 0.0}
+    skipped: set[str] = set()
+    for number, (train, test) in enumerate(GroupKFold(n_splits=splits).split(X, matrix, groups), start=1):
+        started = time.perf_counter()
+        try:
+            fitted = clone(model).fit(X.iloc[train], matrix[train], codes=codes)
+        except ValueError:
+            fitted = None
+        if fitted is not None:
+            columns = [codes.index(c) for c in fitted.classes_]
+            predictions["model"][np.ix_(test, columns)] = fitted.predict(X.iloc[test])
+            covered["model"][columns] = True
+            skipped.update(fitted.skipped_codes_)
+        seconds["model"] += time.perf_counter() - started
+        started = time.perf_counter()
+        present = matrix[train].sum(axis=0) > 0  # a code absent from the training folds cannot be learned
+        if present.any():
+            baseline = baseline_classifier(random_state).fit(X.iloc[train], matrix[train][:, present])
+            predictions["baseline"][np.ix_(test, np.flatnonzero(present))] = baseline.predict(X.iloc[test])
+        covered["baseline"] |= present
+        seconds["baseline"] += time.perf_counter() - started
+        if zero is not None:
+            _zero_shot_fold(zero, matrix, train, test, predictions["zero_shot"], covered["zero_shot"])
+        if progress:
+            progress("evaluate", number, splits + 1)
+    return predictions, covered, seconds, skipped
 
 
 def _per_code(codes, matrix, predictions, covered, scope) -> pd.DataFrame:

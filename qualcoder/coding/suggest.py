@@ -138,7 +138,8 @@ def suggest(project, min_confidence: float | None = None) -> int:
     for index, row in enumerate(segments.itertuples()):
         for code in scores.columns:
             p = float(scores.iat[index, scores.columns.get_loc(code)])
-            if p < (cut_offs[code] if min_confidence is None else min_confidence) or code in human.get(int(row.segment_id), set()):
+            cut = cut_offs[code] if min_confidence is None else min_confidence
+            if p < cut or code in human.get(int(row.segment_id), set()):
                 continue
             if (row.doc_id, row.start, code) in refused:
                 continue
