@@ -158,10 +158,11 @@ def test_reparse_after_a_pipeline_change_keeps_every_coding(small, tmp_path):
     (tmp_path / "copy" / "qualcoder.toml").write_text(config.replace('en = "auto"', 'en = "blank"'), encoding="utf-8")
     project.close()
     project = Project.open(tmp_path / "copy")
-    assert project.stale_parses() == {"en": 4}
+    english = int((project.documents_df(with_text=False)["language"] == "en").sum())
+    assert english >= 2 and project.stale_parses() == {"en": english}
     result = CliRunner().invoke(app, ["reparse", "--project", str(tmp_path / "copy")])
     assert result.exit_code == 0, result.output
-    assert "4 document(s) parsed again" in result.output
+    assert f"{english} document(s) parsed again" in result.output
     project.close()
     project = Project.open(tmp_path / "copy")
     assert project.stale_parses() == {}

@@ -121,8 +121,9 @@ def cross_validate(model: CodeClassifier, X, matrix: np.ndarray, groups: np.ndar
         started = time.perf_counter()
         try:
             fitted = clone(model).fit(X.iloc[train], matrix[train], codes=codes)
-        except ValueError:
+        except ValueError:  # no code has enough examples in these training folds
             fitted = None
+            skipped.update(codes)
         if fitted is not None:
             columns = [codes.index(c) for c in fitted.classes_]
             predictions["model"][np.ix_(test, columns)] = fitted.predict(X.iloc[test])
