@@ -239,7 +239,10 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
     # a sentence model only where BERTopic needs one (embedding the seed words of guided mode): otherwise it would
     # also embed every topic's words after outlier reassignment, which plain BERTopic on given embeddings skips
     needs_model = options.embeddings == "tfidf" or options.guided
-    model = BERTopic(embedding_model=backend if needs_model else None, umap_model=reducer, hdbscan_model=clusterer,
+    # language: BERTopic strips every non-ASCII letter from the topic words when it is "english" (its default
+    # without an embedding model): "réseau" became "rseau". It picks no model here: embeddings are always given
+    model = BERTopic(embedding_model=backend if needs_model else None, language="multilingual",
+                     umap_model=reducer, hdbscan_model=clusterer,
                      vectorizer_model=vectorizer, ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
                      top_n_words=10, min_topic_size=options.min_topic_size or 10, nr_topics=options.nr_topics,
                      seed_topic_list=seeds or None, calculate_probabilities=False)
