@@ -17,15 +17,11 @@ import pandas as pd
 
 from qualcoder.codebook import Code, Codebook
 from qualcoder.coding.manual import coding_row
-from qualcoder.errors import QualcoderError
+from qualcoder.errors import ZeroShotError
 from qualcoder.store.tables import CodingRow
 
 ZERO_SHOT_CODER = "zero-shot"
 DEFAULT_BACKEND = "use"  # measured on the demo: see README "Models" (faster than e5 for the same top-3 rate)
-
-
-class ZeroShotError(QualcoderError):
-    code = "Q320"
 
 
 def code_texts(code: Code) -> list[str]:
