@@ -193,6 +193,26 @@ def documents_turns(
 
 
 @app.command()
+def reparse(
+    project: ProjectOption = Path("."),
+    n_process: Annotated[int, typer.Option("--n-process", help="Parse in N worker processes.")] = 1,
+) -> None:
+    """Parse again the documents parsed by another pipeline (after installing an English model); keeps every
+    coding (codings anchor to document offsets) and rebuilds the segments with the same method."""
+    p = _open(project)
+    with _bar() as progress:
+        found = p.reparse(n_process=n_process, progress=progress)
+    if not found["parsed"]:
+        console.print("Every document is parsed with the current pipelines: nothing to do.")
+        return
+    console.print(f"{found['parsed']} document(s) parsed again; {found['codings']} coding(s) kept "
+                  f"(of {found['codings_before']}).")
+    if found["segments"] is not None:
+        console.print(f"Segments rebuilt ({found['segmentation']}): {found['segments']}. Re-run `qualcoder autocode "
+                      "--all` so the rules see the new lemmas.")
+
+
+@app.command()
 def segments(
     project: ProjectOption = Path("."),
     csv: CsvOption = False,
@@ -554,12 +574,24 @@ def train(
 @app.command()
 def suggest(
     project: ProjectOption = Path("."),
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Store suggestions at or above.")] = 0.5,
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", help="Store suggestions at or above "
+                                                         "(default: each code's cut-off chosen in training).")]
+    = None,
     uncertain: Annotated[int | None, typer.Option("--uncertain", help="List the N least certain segments.")] = None,
+    zero_shot: Annotated[str | None, typer.Option("--zero-shot", help="Suggest from the codebook alone with this "
+                                                  "embedding backend (use, e5), no training needed.")] = None,
     csv: CsvOption = False,
 ) -> None:
     """Store the model's suggestions for coders to accept or reject, or list the least certain segments."""
     p = _open(project)
+    if zero_shot:
+        with _bar() as progress:
+            found = p.suggest_zero_shot(zero_shot, min_score=min_confidence, progress=progress)
+        how = (f"cut-offs calibrated on human codings for {found['calibrated_codes']} code(s)"
+               if found["calibrated_codes"] else f"score >= {found['min_score']}")
+        console.print(f"{found['suggestions']} zero-shot suggestion(s) stored ({zero_shot}, {how}); each is the "
+                      "sentence that matched. Review them with `qualcoder code list --status suggested`.")
+        return
     if uncertain:
         frame = p.uncertain_segments(uncertain)
         if not csv:
@@ -576,13 +608,32 @@ def evaluate(
     coders: Annotated[list[str] | None, typer.Option("--coders", help="Human codings of these coders only.")]
     = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by document).")] = 5,
-    embeddings: Annotated[str | None, typer.Option("--embeddings", help="Evaluate the model with embeddings "
-                                                   "(minilm or a local model folder).")] = None,
+    embeddings: Annotated[str | None, typer.Option("--embeddings", help="Join sentence embeddings to the model's "
+                                                   "TF-IDF (e5, use, minilm or a local model folder).")] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="One cut-off for every code (default: "
+                                                    "per code, chosen by cross-validation for F1).")] = None,
+    precision: Annotated[float | None, typer.Option("--precision", help="Per-code cut-offs reaching this "
+                                                    "precision instead of the F1-best.")] = None,
+    zero_shot: Annotated[str, typer.Option("--zero-shot", help="Backend for zero-shot (use, e5) or none.")]
+    = "use",
     csv: CsvOption = False,
 ) -> None:
-    """Per-code precision, recall and F1 of the rules and of the model against human codings."""
-    frame = _open(project).evaluate(coders=coders, folds=folds, embeddings=embeddings)
-    _print_frame(frame, csv, None if csv else "Rules and model against human codings")
+    """Rules, model, zero-shot and a plain TF-IDF + logistic baseline against human codings, same folds."""
+    p = _open(project)
+    with _bar() as progress:
+        result = (p.evaluate(coders=coders, folds=folds, embeddings=embeddings, threshold=threshold,
+                             precision_target=precision,
+                             zero_shot=None if zero_shot == "none" else zero_shot, progress=progress))
+    if csv:
+        _print_frame(result.per_code, True)
+        return
+    _print_frame(result.per_code.astype(object).where(result.per_code.notna(), "n/a"), False,
+                 "Per code against human codings (n/a: the code has no rules)")
+    _print_frame(result.summary, False, "Overall, on the same folds (baseline: TF-IDF + one-vs-rest logistic)")
+    for code, why in result.left_out:
+        console.print(f"[yellow]Left out: {code}: {why}[/yellow]")
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
 
 
 agreement_app = typer.Typer(help="Inter-coder agreement, disagreements and adjudication.")
@@ -682,9 +733,10 @@ RunOption = Annotated[str | None, typer.Option("--run", help="Run name (default:
 @topics_app.command("fit")
 def topics_fit(
     project: ProjectOption = Path("."),
-    embeddings: Annotated[str, typer.Option("--embeddings", help="tfidf, minilm or a local model folder.")]
-    = "tfidf",
-    language: Annotated[str, typer.Option("--language", help="fr, en or all (default: each on its own).")]
+    embeddings: Annotated[str, typer.Option("--embeddings", help="tfidf, e5, use (multilingual), minilm or a local "
+                                                                 "model folder.")] = "tfidf",
+    language: Annotated[str, typer.Option("--language", help="fr, en, all (one model) or each (one per language); "
+                                                             "default: all with e5/use, else each.")]
     = "auto",
     clusterer: Annotated[str, typer.Option("--clusterer", help="hdbscan, kmeans or kmeans:K.")] = "auto",
     min_topic_size: Annotated[int | None, typer.Option("--min-topic-size", help="HDBSCAN's smallest topic.")]
@@ -704,7 +756,9 @@ def topics_fit(
     for note in run.report["notes"]:
         console.print(f"[yellow]{note}[/yellow]")
     _print_frame(run.quality(), False, "Quality (BERTopic vs NMF on the same vectorizer)")
-    _print_frame(run.topics[["key", "label", "size"]], False, "Topics")
+    _print_frame(run.topics[["key", "label", "size"]].merge(run.languages(), on="key", how="left"), False, "Topics")
+    console.print(f"Topics holding both languages: {run.bilingual_share():.0%}; topic x code purity: "
+                  f"{run.code_purity():.0%}")
 
 
 @topics_app.command("list")
@@ -773,10 +827,17 @@ def topics_align(project: ProjectOption = Path("."), run: RunOption = None, csv:
 def import_codings(
     file: Annotated[Path, typer.Argument(help="CSV with file,start,end,code[,text][,coder][,memo].")],
     coder: Annotated[str | None, typer.Option("--coder", help="Coder of rows without a coder column.")] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="One 0/1 column per code and an id column matching the "
+                                       "documents (survey rows); each 1 codes the whole document.")] = False,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="With --wide: the id column (default: "
+                                                  "id, respondent, name...).")] = None,
     project: ProjectOption = Path("."),
 ) -> None:
-    """Import codings anchored by file and character offsets; rows whose quoted text differs are reported."""
-    result = _open(project).import_codings(file, coder)
+    """Import codings anchored by file and character offsets (or a wide 0/1 table); problems are reported."""
+    if wide and not coder:
+        raise UsageError("--wide needs --coder NAME (the table has no coder column)", place="import-codings")
+    p = _open(project)
+    result = p.import_wide_codings(file, coder, id_column) if wide else p.import_codings(file, coder)
     console.print(f"Imported {result.imported} coding(s).")
     for line in result.mismatched + result.skipped:
         errors.print(f"[yellow]{line}[/yellow]", highlight=False)

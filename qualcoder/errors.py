@@ -196,6 +196,12 @@ class UnsupportedLanguage(QualcoderError):
     code = "Q302"
 
 
+class ZeroShotError(QualcoderError):
+    """Zero-shot suggestions asked of a project that cannot give them (no segments)."""
+
+    code = "Q320"
+
+
 class InvalidSegmentation(QualcoderError):
     code = "Q401"
 

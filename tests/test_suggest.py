@@ -61,7 +61,7 @@ def trained(make_project, tmp_path):
 
 
 def test_estimator_conventions():
-    model = CodeClassifier(C=2.0, min_positives=1, calibration_folds=2)
+    model = CodeClassifier(C=2.0, min_positives=1, threshold_folds=2)
     assert model.get_params()["C"] == 2.0 and clone(model).get_params() == model.get_params()
     with pytest.raises(NotFittedError):
         model.predict_proba(["budget"])
@@ -110,10 +110,13 @@ def test_uncertain_segments_are_uncoded(trained):
 
 
 def test_evaluate_reports_rules_and_model(trained):
-    frame = trained.evaluate(folds=3)
+    result = trained.evaluate(folds=3)
+    frame = result.per_code
     assert list(frame.code) == ["financement", "territoire"]
-    assert (frame["model_f1"] > 0.7).all()
-    assert (frame["rules_f1"] == 0).all()  # this codebook has no patterns
+    assert (frame["model_f1"] > 0.7).all() and (frame["baseline_f1"] >= 0).all()
+    assert frame["rules_f1"].isna().all()  # this codebook has no patterns: n/a, not 0
+    assert set(result.summary["method"]) == {"model", "baseline"}  # no rules, zero-shot not asked
+    assert result.left_out == []
 
 
 def test_suggest_before_training_is_a_clear_error(trained):

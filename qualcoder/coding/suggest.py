@@ -11,9 +11,6 @@ import joblib
 import numpy as np
 import pandas as pd
 import sklearn
-from sklearn.base import clone
-from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold
 
 from qualcoder.coding import HUMAN_SOURCES
 from qualcoder.coding.classifier import CodeClassifier
@@ -93,6 +90,7 @@ def train(project, coders: list[str] | None = None, random_state: int = 0, embed
     info = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "segments": len(units),
             "codes": list(model.classes_), "skipped_codes": model.skipped_codes_, "coders": coders or "all human",
             "codebook_version": project.codebook().version, "params": model.get_params(),
+            "thresholds": {c: round(float(t), 4) for c, t in zip(model.classes_, model.thresholds_)},
             "scikit_learn": sklearn.__version__}
     path = model_path(project)
     path.parent.mkdir(exist_ok=True)
@@ -123,12 +121,16 @@ def probabilities(project) -> tuple[pd.DataFrame, pd.DataFrame]:
     return segments, scores
 
 
-def suggest(project, min_confidence: float = 0.5) -> int:
-    """Store suggestions (status ``suggested``) where no human coded that code; earlier open ones are replaced,
-    decisions (accepted / rejected) are kept and a rejected suggestion is not made again."""
+def suggest(project, min_confidence: float | None = None) -> int:
+    """Store suggestions (status ``suggested``) where no human coded that code, at each code's cut-off chosen by
+    cross-validation in ``train`` (or at ``min_confidence``); earlier open ones are replaced, decisions
+    (accepted / rejected) are kept and a rejected suggestion is not made again."""
+    model = load_model(project)
+    cut_offs = dict(zip(model.classes_, getattr(model, "thresholds_", [0.5] * len(model.classes_))))
     segments, scores = probabilities(project)
     human = label_segments(segments, human_codings(project))
-    decided = project.repo.codings_frame([CodingRow.source == "model", CodingRow.status != "suggested"])
+    decided = project.repo.codings_frame([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
+                                          CodingRow.status != "suggested"])
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
     texts = project.repo.texts()
     version = project.codebook().version
@@ -136,14 +138,16 @@ def suggest(project, min_confidence: float = 0.5) -> int:
     for index, row in enumerate(segments.itertuples()):
         for code in scores.columns:
             p = float(scores.iat[index, scores.columns.get_loc(code)])
-            if p < min_confidence or code in human.get(int(row.segment_id), set()):
+            cut = cut_offs[code] if min_confidence is None else min_confidence
+            if p < cut or code in human.get(int(row.segment_id), set()):
                 continue
             if (row.doc_id, row.start, code) in refused:
                 continue
             rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)][1], int(row.start), int(row.end), code,
                                    MODEL_CODER, source="model", status="suggested", version=version,
                                    confidence=round(p, 4)))
-    project.repo.sync_codings([CodingRow.source == "model", CodingRow.status == "suggested"], rows, MODEL_CODER,
+    project.repo.sync_codings([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
+                               CodingRow.status == "suggested"], rows, MODEL_CODER,
                               "suggest", "suggest")
     return len(rows)
 
@@ -160,41 +164,8 @@ def uncertain(project, n: int = 10) -> pd.DataFrame:
     return segments.sort_values(["margin", "segment_id"]).head(n)[columns].reset_index(drop=True)
 
 
-def evaluate(project, coders: list[str] | None = None, folds: int = 5, random_state: int = 0,
-             embeddings: str | None = None) -> pd.DataFrame:
-    """Per-code precision, recall and F1 of the rules and of the model against human codings.
+def evaluate(project, **options):
+    """See :func:`qualcoder.coding.evaluation.evaluate`."""
+    from qualcoder.coding.evaluation import evaluate as run
 
-    The model is cross-validated with folds grouped by document (no document is in both training and test).
-    """
-    units, lemmas, matrix, codes = training_data(project, coders)
-    groups = units["doc_id"].to_numpy()
-    splits = min(folds, len(set(groups)))
-    predicted = np.zeros_like(matrix)
-    evaluated = np.zeros(len(codes), dtype=bool)
-    template = CodeClassifier(random_state=random_state, embeddings=embeddings,
-                              embedding_cache=embedding_cache(project) if embeddings else None)
-    for train_index, test_index in GroupKFold(n_splits=splits).split(lemmas, matrix, groups):
-        model = clone(template)
-        try:
-            model.fit(lemmas.iloc[train_index], matrix[train_index], codes=codes)
-        except ValueError:
-            continue
-        columns = [codes.index(c) for c in model.classes_]
-        predicted[np.ix_(test_index, columns)] = model.predict(lemmas.iloc[test_index])
-        evaluated[columns] = True
-    rules = project.autocode(dry_run=True, everything=True).codings
-    rule_labels = rules.groupby("segment_id")["code"].agg(set).to_dict()
-    rule_matrix = np.array([[int(code in rule_labels.get(int(sid), set())) for code in codes]
-                            for sid in units["segment_id"]])
-    rows = []
-    for index, code in enumerate(codes):
-        truth = matrix[:, index]
-        rp, rr, rf, _ = precision_recall_fscore_support(truth, rule_matrix[:, index], average="binary",
-                                                        zero_division=0)
-        mp, mr, mf, _ = precision_recall_fscore_support(truth, predicted[:, index], average="binary",
-                                                        zero_division=0)
-        rows.append({"code": code, "support": int(truth.sum()), "rules_precision": rp, "rules_recall": rr,
-                     "rules_f1": rf, "model_precision": mp if evaluated[index] else np.nan,
-                     "model_recall": mr if evaluated[index] else np.nan,
-                     "model_f1": mf if evaluated[index] else np.nan})
-    return pd.DataFrame(rows).round(3)
+    return run(project, **options)

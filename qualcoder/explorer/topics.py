@@ -34,7 +34,10 @@ def _run(project, run) -> None:
     from qualcoder import figures
 
     st.subheader(f"Topics of run {safe.md(run.name)}")
-    st.dataframe(run.topics.drop(columns=["words"]), hide_index=True, height=300)
+    topics = run.topics.drop(columns=["words"]).merge(run.languages(), on="key", how="left")
+    st.caption(f"Topics holding both languages: {run.bilingual_share():.0%} · topic × code purity: "
+               f"{run.code_purity():.0%}")
+    st.dataframe(topics, hide_index=True, height=300)
     charts.show(figures.topic_sizes_figure(run.topics), "topic-sizes", key="tp_sizes")
     cols = st.columns(3)
     by = cols[0].selectbox("Topics per", ["profession", "type", "role", "speaker", "doc"], key="tp_by")
@@ -69,7 +72,7 @@ def _fit_form(project) -> None:
     with st.expander("Fit a new topic model"), st.form("tp_fit"):
         cols = st.columns(4)
         name = cols[0].text_input("Run name (optional)", key="tp_name").strip() or None
-        embeddings = cols[1].selectbox("Embeddings", ["tfidf", "minilm"], key="tp_embeddings")
+        embeddings = cols[1].selectbox("Embeddings", ["tfidf", "e5", "use", "minilm"], key="tp_embeddings")
         clusterer = cols[2].text_input("Clusterer", value="auto", key="tp_clusterer")
         seed = cols[3].number_input("Seed", value=0, step=1, key="tp_seed")
         if not st.form_submit_button("Fit"):
