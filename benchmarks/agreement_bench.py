@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from qualcoder.agreement import agreement_table
+from qualcoder.coding.agreement import agreement_table
 
 
 def synthetic(segments: int = 10_000, coders: int = 3, codes: int = 50, seed: int = 0):

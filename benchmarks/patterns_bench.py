@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from qualcoder.codebook import load_codebook
+from qualcoder.coding.codebook import load_codebook
 from qualcoder.coding.patterns import compile_pattern
 
 ROOT = Path(__file__).resolve().parent.parent

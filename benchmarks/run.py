@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from qualcoder import Project
-from qualcoder.segment import parse_blocks_of
+from qualcoder.text.segment import parse_blocks_of
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = int(os.environ.get("QUALCODER_BENCH_WORDS", 1_000_000))

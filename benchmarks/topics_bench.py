@@ -57,8 +57,8 @@ def plain_bertopic(project: Project, run) -> float:
     from umap import UMAP
 
     from qualcoder.coding.suggest import segment_lemma_lists
-    from qualcoder.embeddings import EmbeddingCache
-    from qualcoder.topics import APPROXIMATE_NEIGHBOURS, MIN_LEMMAS, content_lemmas, people_words, stop_words
+    from qualcoder.topics.embeddings import EmbeddingCache
+    from qualcoder.topics.model import APPROXIMATE_NEIGHBOURS, MIN_LEMMAS, content_lemmas, people_words, stop_words
 
     segments = project.segments_df()
     stops = stop_words() | people_words(project)

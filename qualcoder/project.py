@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from qualcoder import ingest
-from qualcoder.codebook import Codebook, load_codebook
 from qualcoder.coding import COUNTED_STATUSES, codebook_edits, edits, manual
+from qualcoder.coding.codebook import Codebook, load_codebook
 from qualcoder.coding.codebooks import CodebookChange, active_codebook, load_into, require_code
 from qualcoder.config import CONFIG_NAME, ProjectConfig, read_config, write_config
 from qualcoder.errors import InputFileError, NotSegmented, ProjectExists, QualcoderError
@@ -25,7 +25,6 @@ from qualcoder.ingest.report import document_report
 from qualcoder.ingest.speakers import SpeakerLayout
 from qualcoder.ingest.structure import default_role, parse_structure, same_person
 from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument
-from qualcoder.segment import parse_blocks_of, parse_method, segment_document
 from qualcoder.store.database import make_engine, upgrade
 from qualcoder.store.repository import DocumentConflict, Repository, Revision
 from qualcoder.study import documents as study_documents
@@ -33,6 +32,7 @@ from qualcoder.study import speakers as study_speakers
 from qualcoder.study.speakers import apply_groups
 from qualcoder.team import accounts
 from qualcoder.team.accounts import InvalidSetting
+from qualcoder.text.segment import parse_blocks_of, parse_method, segment_document
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
@@ -61,7 +61,7 @@ class Project:
         self.gate = accounts.Gate(team=bool(self.repo.users()))  # team mode: who may write what
         self.repo.gate = self.gate
         accounts.guard_engine(self.engine, self.gate)
-        self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics)
+        self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics.model)
         self._codebook: tuple[tuple, Codebook] | None = None  # (codebook row id and version, its parse)
 
     # team mode -----------------------------------------------------------------------------------
@@ -409,7 +409,7 @@ class Project:
 
     def ensure_parses(self, texts=None, turns=None, n_process: int = 1, progress: Progress | None = None) -> int:
         """Parse every document whose cached parse is missing or from another pipeline; return how many."""
-        from qualcoder import nlp
+        from qualcoder.text import nlp
 
         texts = self.repo.texts() if texts is None else texts
         turns = self.repo.turns() if turns is None else turns
@@ -440,7 +440,7 @@ class Project:
     def stale_parses(self) -> dict[str, int]:
         """Per language, how many documents were parsed by another pipeline than the one configured now (an
         English model installed since, say): ``reparse`` brings them up to date."""
-        from qualcoder import nlp
+        from qualcoder.text import nlp
 
         stored, keys, stale = self.repo.parse_pipelines(), {}, {}
         for doc_id, (language, _) in self.repo.texts().items():
@@ -466,7 +466,7 @@ class Project:
 
     def nlp(self, language: str):
         """The spaCy pipeline this project uses for a language (loaded once per process)."""
-        from qualcoder.nlp import load_pipeline  # spaCy is imported only when a pipeline is needed
+        from qualcoder.text.nlp import load_pipeline  # spaCy is imported only when a pipeline is needed
 
         return load_pipeline(language, self.config.models.get(language, "auto"))
 
@@ -863,7 +863,7 @@ class Project:
 
         The returned frame's ``attrs["scope"]`` states which text counted.
         """
-        from qualcoder import agreement
+        from qualcoder.coding import agreement
 
         segments, codings = self._agreement_inputs()
         book = self.codebook()
@@ -884,7 +884,7 @@ class Project:
 
     def disagreements(self, coders: list[str], codes: list[str] | None = None) -> pd.DataFrame:
         """Each (segment, code) where the coders differ: the text and who applied the code and who did not."""
-        from qualcoder import agreement
+        from qualcoder.coding import agreement
 
         segments, codings = self._agreement_inputs()
         units = agreement.build_units(segments, codings, coders, include_uncoded=False)
@@ -937,16 +937,16 @@ class Project:
 
         >>> # run = p.fit_topics(embeddings="minilm", clusterer="kmeans:12"); run.topics; run.code_table()
         """
-        from qualcoder.topic_tables import TopicRun
-        from qualcoder.topics import TopicOptions, fit_topics
+        from qualcoder.topics.model import TopicOptions, fit_topics
+        from qualcoder.topics.tables import TopicRun
 
         options = TopicOptions(embeddings, language, clusterer, min_topic_size, nr_topics, guided, seed, name)
         return TopicRun(self, fit_topics(self, options, progress))
 
     def topic_run(self, name: str | None = None):
         """A stored topic run by name (the latest when ``name`` is None)."""
-        from qualcoder.topic_tables import TopicRun
-        from qualcoder.topics import TopicError
+        from qualcoder.topics.model import TopicError
+        from qualcoder.topics.tables import TopicRun
 
         runs = self.repo.topic_runs_frame()
         if runs.empty:

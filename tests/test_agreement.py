@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualcoder.agreement import (
+from qualcoder.coding.agreement import (
     AgreementError,
     agreement_table,
     alpha_from_coincidences,
@@ -57,7 +57,7 @@ def test_fleiss_kappa_worked_example():
 
 
 def test_bootstrap_interval_brackets_alpha_and_thresholds():
-    from qualcoder.agreement import bootstrap_weights
+    from qualcoder.coding.agreement import bootstrap_weights
 
     rng = np.random.default_rng(1)
     truth = rng.random(400) < 0.3

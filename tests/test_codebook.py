@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from conftest import REPO
 
-from qualcoder.codebook import load_codebook
+from qualcoder.coding.codebook import load_codebook
 from qualcoder.errors import InvalidCodebook
 
 HEADER = "format: qualcoder-codebook/1\nid: test\ncodes:\n"

@@ -197,7 +197,7 @@ def test_a_memo_edited_on_the_memos_page_is_shown_beside_the_text(served, page):
 def test_a_yaml_loaded_in_the_browser_shows_what_changes_before_it_is_applied(served, page, tmp_path):
     import yaml
 
-    from qualcoder.codebook import to_yaml
+    from qualcoder.coding.codebook import to_yaml
 
     url, folder = served
     book = _book(folder)
@@ -239,7 +239,7 @@ def test_downloads_are_made_when_clicked(served, page, tmp_path):
     assert len(frame) == codings["status"].isin(["applied", "accepted"]).sum()
     with page.expect_download() as book:
         page.get_by_role("button", name="Codebook (.yaml)").click()
-    from qualcoder.codebook import load_codebook
+    from qualcoder.coding.codebook import load_codebook
 
     saved = tmp_path / book.value.suggested_filename
     book.value.save_as(saved)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from qualcoder import Project
 from qualcoder.cli import app
-from qualcoder.codebook import load_codebook, to_yaml
+from qualcoder.coding.codebook import load_codebook, to_yaml
 from qualcoder.errors import CodebookChanged, CodebookChangeRefused, InvalidCodebook
 
 CODEBOOK = REPO / "codebooks" / "reseaux-sante.yaml"

@@ -18,7 +18,8 @@ SKIPPED = ("qualcoder.store.migrations", "qualcoder.explorer.")
 
 def _all_modules() -> None:
     for module in pkgutil.walk_packages(qualcoder.__path__, "qualcoder."):
-        if not module.name.startswith(SKIPPED) and module.name != "qualcoder.explorer":
+        if not module.name.startswith(SKIPPED) and module.name != "qualcoder.explorer" \
+                and not module.name.endswith("__main__"):
             importlib.import_module(module.name)
     importlib.import_module("qualcoder.explorer.server")
 

@@ -11,9 +11,9 @@ from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 from qualcoder import Project
+from qualcoder.coding.overlap import covered_segments
 from qualcoder.explorer import downloads
 from qualcoder.explorer.filters import SegmentFilter, SegmentIndex, coding_links
-from qualcoder.overlap import covered_segments
 
 PAGES = "qualcoder/explorer/{}.py"
 

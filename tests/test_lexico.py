@@ -22,7 +22,7 @@ from qualcoder.lexico.matrix import context_units, unit_matrix
 from qualcoder.lexico.segments import cut_document
 from qualcoder.lexico.stats import signed_chi2
 from qualcoder.models import Turn
-from qualcoder.nlp import Parse
+from qualcoder.text.nlp import Parse
 
 
 def _matrix(rows: list[str], forms: str) -> sparse.csr_matrix:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from qualcoder import Project
 from qualcoder.cli import app
 from qualcoder.coding.classifier import CodeClassifier, best_threshold
-from qualcoder.embeddings import EmbeddingCache, model_directory
 from qualcoder.errors import EmbeddingModelUnavailable
+from qualcoder.topics.embeddings import EmbeddingCache, model_directory
 
 BOOK = """\
 format: qualcoder-codebook/1
@@ -140,7 +140,7 @@ def test_evaluate_compares_rules_model_zero_shot_and_baseline(small):
 
 
 def test_english_lemmas_follow_part_of_speech(small):
-    from qualcoder.nlp import load_pipeline
+    from qualcoder.text.nlp import load_pipeline
 
     lemmas = [t.lemma_.lower() for t in small.nlp("en")("Hospitals cut funding and training.")]
     assert lemmas[:5] == ["hospital", "cut", "funding", "and", "training"]

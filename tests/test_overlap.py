@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualcoder.overlap import RULES, covered_segments
+from qualcoder.coding.overlap import RULES, covered_segments
 
 spans = st.tuples(st.integers(1, 3), st.integers(0, 60), st.integers(1, 25))
 

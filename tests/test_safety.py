@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from qualcoder import Project
 from qualcoder.cli import app
-from qualcoder.codebook import load_codebook
+from qualcoder.coding.codebook import load_codebook
 from qualcoder.coding.patterns import PatternRefused, compile_pattern
 from qualcoder.errors import CodebookTooDeep, CodebookTooLarge, FileTooLarge, InvalidCodebook, InvalidMetadata, UnsafePattern
 from qualcoder.ingest import metadata, safety

@@ -4,7 +4,7 @@ segmented, with exact offsets."""
 from __future__ import annotations
 
 from qualcoder import Project
-from qualcoder.nlp import PIECE_CHARS, split_long
+from qualcoder.text.nlp import PIECE_CHARS, split_long
 
 
 def test_split_long_keeps_offsets_and_cuts_after_sentences():

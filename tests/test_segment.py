@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from qualcoder.errors import InvalidSegmentation
 from qualcoder.ingest.structure import parse_structure
-from qualcoder.nlp import load_pipeline, parse_blocks
-from qualcoder.segment import parse_blocks_of, parse_method, segment_document
+from qualcoder.text.nlp import load_pipeline, parse_blocks
+from qualcoder.text.segment import parse_blocks_of, parse_method, segment_document
 
 WORDS = ["le", "réseau", "coordonne", "les", "soins", "infirmière", "médecin", "patient", "care", "team", "nurse",
          "funding", "à", "domicile", "réunion", "cas", "famille", "aidante"]

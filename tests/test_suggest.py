@@ -125,8 +125,8 @@ def test_suggest_before_training_is_a_clear_error(trained):
 
 
 def test_embeddings_are_offline_cached_and_used(trained):
-    from qualcoder.embeddings import EmbeddingCache
     from qualcoder.errors import EmbeddingModelUnavailable
+    from qualcoder.topics.embeddings import EmbeddingCache
 
     info = trained.train(embeddings="minilm")
     assert info["params"]["embeddings"] == "minilm"

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from qualcoder.errors import EmbeddingModelUnavailable
-from qualcoder.topics import TopicError
+from qualcoder.topics.model import TopicError
 
 THEMES_FR = {
     "financement": "le financement du réseau dépend de la dotation annuelle et du fonds régional",
@@ -71,7 +71,7 @@ def test_per_language_fit_is_reproducible_and_recovers_the_themes(project):
     assert "bertopic" in first.report["versions"]
     quality = first.quality().set_index("language")
     assert quality.loc["fr", "bertopic_diversity"] > 0 and "nmf_npmi" in quality.columns
-    from qualcoder.topic_tables import compare_runs
+    from qualcoder.topics.tables import compare_runs
 
     _, summary = compare_runs(first, second)
     assert summary["adjusted_rand"] == 1.0
@@ -130,7 +130,7 @@ def test_a_hub_name_fails_at_once(project):
 
 
 def test_quality_figures_by_hand_and_in_the_worker_process():
-    from qualcoder.topic_quality import DocumentTerms, QualityWorker, diversity, npmi
+    from qualcoder.topics.quality import DocumentTerms, QualityWorker, diversity, npmi
 
     documents = ["soin patient", "soin patient", "budget tutelle", "budget tutelle", "soin budget"]
     terms = DocumentTerms.of(documents)
@@ -149,7 +149,7 @@ def test_quality_figures_by_hand_and_in_the_worker_process():
 def test_a_baseline_fitted_beforehand_gives_the_same_figures():
     """The worker may fit the NMF baseline as soon as the number of topics is known; the figures must be those
     of a baseline fitted at scoring time, and a baseline fitted for another number of topics is fitted again."""
-    from qualcoder.topic_quality import QualityWorker
+    from qualcoder.topics.quality import QualityWorker
 
     rng = random.Random(0)
     vocabulary = ["soin", "patient", "budget", "tutelle", "médecin", "réseau", "formation", "hôpital"]

@@ -29,7 +29,7 @@ from qualcoder.analysis.units import (
     select_codings,
     selected_codes,
 )
-from qualcoder.overlap import covered_segments
+from qualcoder.coding.overlap import covered_segments
 from qualcoder.store.journal import Changes, now
 
 EXCERPT_COLUMNS = ["row", "code", "coding_id", "doc", "speaker", "start", "end", "coder", "text"]

@@ -49,7 +49,7 @@ def specificities(project, by: str, *, method: str = "hypergeometric", min_count
 
 def _group_word_counts(project, table: pd.DataFrame, by: str, unit: str, include_unknown: bool) -> pd.DataFrame:
     """groups x words matrix of content-word counts."""
-    from qualcoder.topics import _WORD, stop_words  # the stop lists the topic models use
+    from qualcoder.topics.model import _WORD, stop_words  # the stop lists the topic models use
 
     segments = table[["segment_id", "doc_id", "start", "end", by]]
     if not include_unknown:

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from qualcoder.analysis.errors import InvalidOption, NothingToAnalyse, UnknownAttribute, UnknownCodeOption, valid_values
-from qualcoder.codebook import Codebook
 from qualcoder.coding import COUNTED_STATUSES
-from qualcoder.overlap import covered_segments
+from qualcoder.coding.codebook import Codebook
+from qualcoder.coding.overlap import covered_segments
 
 ATTRIBUTES = ["speaker", "profession", "role", "organisation", "type", "language", "doc", "section", "network",
               "period", "year", "month", "quarter"]

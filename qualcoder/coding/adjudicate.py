@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qualcoder.agreement import AgreementError, build_units
+from qualcoder.coding.agreement import AgreementError, build_units
 from qualcoder.coding.manual import coding_row
 from qualcoder.store.journal import Changes, now
 

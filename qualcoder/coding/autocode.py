@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from qualcoder.codebook import Code, Codebook, parse_codebook
 from qualcoder.coding import COUNTED_STATUSES
+from qualcoder.coding.codebook import Code, Codebook, parse_codebook
 from qualcoder.coding.manual import coding_row
+from qualcoder.coding.overlap import covered_segments
 from qualcoder.coding.rules import RULE_CODER, compile_rules, in_scope, match_document
 from qualcoder.errors import NotSegmented
-from qualcoder.overlap import covered_segments
 from qualcoder.store.repository import CodingSync
 from qualcoder.store.tables import CodingRow
 

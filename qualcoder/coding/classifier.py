@@ -110,7 +110,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("embeddings need the segment texts: give X as a DataFrame with lemmas and text")
         from pathlib import Path
 
-        from qualcoder.embeddings import EmbeddingCache
+        from qualcoder.topics.embeddings import EmbeddingCache
 
         folder = Path(self.embedding_cache) if self.embedding_cache else None
         vectors = EmbeddingCache(self.embeddings, folder).embed(X["text"].tolist())

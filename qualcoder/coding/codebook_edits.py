@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from qualcoder.codebook import COLOR_PATTERN, Codebook, parse_codebook, to_document
+from qualcoder.coding.codebook import COLOR_PATTERN, Codebook, parse_codebook, to_document
 from qualcoder.coding.codebooks import active_codebook, human_codings_per_code, stale_codebook, store_version
 from qualcoder.errors import CodebookChangeRefused, InvalidCodebook, UnknownCode
 

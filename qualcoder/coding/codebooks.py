@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from qualcoder.codebook import Codebook, parse_codebook, to_document
 from qualcoder.coding import HUMAN_SOURCES
+from qualcoder.coding.codebook import Codebook, parse_codebook, to_document
 from qualcoder.errors import CodebookChanged, CodebookChangeRefused, NoCodebook, UnknownCode
 from qualcoder.store.journal import Changes, StaleChange, now
 from qualcoder.store.repository import Repository

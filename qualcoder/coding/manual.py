@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualcoder.codebook import Codebook
+from qualcoder.coding.codebook import Codebook
 from qualcoder.errors import InvalidCoding, InvalidCodingsFile, MissingFile
 from qualcoder.ingest.text import decode
 from qualcoder.store.repository import Repository

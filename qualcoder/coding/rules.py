@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from spacy.language import Language
 
-from qualcoder.codebook import Code, Codebook
+from qualcoder.coding.codebook import Code, Codebook
 from qualcoder.coding.patterns import Pattern, PatternRefused, compile_pattern
 from qualcoder.errors import UnsafePattern
 from qualcoder.text.parse import Parse

@@ -15,8 +15,8 @@ import sklearn
 from qualcoder.coding import HUMAN_SOURCES
 from qualcoder.coding.classifier import CodeClassifier
 from qualcoder.coding.manual import coding_row
+from qualcoder.coding.overlap import covered_segments
 from qualcoder.errors import QualcoderError
-from qualcoder.overlap import covered_segments
 from qualcoder.store.tables import CodingRow
 
 MODEL_CODER = "model"

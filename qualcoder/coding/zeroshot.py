@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qualcoder.codebook import Code, Codebook
+from qualcoder.coding.codebook import Code, Codebook
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import ZeroShotError
 from qualcoder.store.tables import CodingRow
@@ -27,7 +27,7 @@ DEFAULT_BACKEND = "use"  # measured on the demo: see README "Models" (faster tha
 def code_texts(code: Code) -> list[str]:
     """What stands for a code: ``label: definition`` per language, each inclusion criterion, each example.
 
-    >>> from qualcoder.codebook import Code
+    >>> from qualcoder.coding.codebook import Code
     >>> code_texts(Code("f", {"en": "Funding"}, {"en": "Money."}, include={"en": ("Budgets",)}))
     ['Funding: Money.', 'Budgets']
     """
@@ -63,7 +63,7 @@ def segment_sentences(project, segments: pd.DataFrame) -> tuple[list[tuple[int, 
 def score_segments(project, segments: pd.DataFrame, book: Codebook, backend: str = DEFAULT_BACKEND,
                    progress=None) -> SentenceScores:
     """Similarity of every segment to every code (see the module docstring)."""
-    from qualcoder.embeddings import EmbeddingCache
+    from qualcoder.topics.embeddings import EmbeddingCache
 
     cache = EmbeddingCache(backend, project.folder / "cache" / "embeddings")
     codes = [code for code in book.codes if code_texts(code)]

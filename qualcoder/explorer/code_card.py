@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qualcoder.codebook import Codebook
+from qualcoder.coding.codebook import Codebook
 from qualcoder.explorer.safe import esc
 
 STYLE = """<style>

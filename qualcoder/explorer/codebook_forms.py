@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qualcoder.codebook import Codebook
+from qualcoder.coding.codebook import Codebook
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import codebook_actions as do
 from qualcoder.explorer import safe, views

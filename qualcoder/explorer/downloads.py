@@ -70,7 +70,7 @@ def codebook_bytes(project: Project, format: str, language: str) -> bytes:
 
     >>> # codebook_bytes(project, "md", "fr").decode()[:20]
     """
-    from qualcoder.codebook import to_markdown, to_yaml
+    from qualcoder.coding.codebook import to_markdown, to_yaml
     from qualcoder.export.codebook_docx import codebook_docx_bytes
 
     book = project.codebook()

@@ -15,9 +15,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from qualcoder.codebook import Codebook
 from qualcoder.coding import COUNTED_STATUSES
-from qualcoder.overlap import covered_pairs
+from qualcoder.coding.codebook import Codebook
+from qualcoder.coding.overlap import covered_pairs
 
 ATTRIBUTE_COLUMNS = ("speaker", "profession", "type", "language")
 SHOWN_COLUMNS = ["segment_id", "doc", "speaker", "profession", "codes", "text", "type", "language", "date", "section"]

@@ -12,7 +12,7 @@ import gc
 import pandas as pd
 import streamlit as st
 
-from qualcoder.codebook import Codebook
+from qualcoder.coding.codebook import Codebook
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import safe
 from qualcoder.explorer.filters import SegmentIndex

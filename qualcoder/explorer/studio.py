@@ -13,13 +13,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from qualcoder.codebook import Codebook
 from qualcoder.coding import HUMAN_SOURCES
+from qualcoder.coding.codebook import Codebook
+from qualcoder.coding.overlap import covered_pairs
 from qualcoder.errors import InvalidCoding, StaleView, UnknownDocument
 from qualcoder.explorer.components.runs import ViewCoding, build_view, safe_colour
 from qualcoder.explorer.state import CACHE_ENTRIES, open_project, segments
 from qualcoder.models import Document
-from qualcoder.overlap import covered_pairs
 from qualcoder.project import Project
 from qualcoder.store.repository import Revision
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qualcoder.codebook import Codebook
 from qualcoder.coding import HUMAN_SOURCES
+from qualcoder.coding.codebook import Codebook
 from qualcoder.explorer.filters import SegmentIndex
 
 SOURCE_GROUPS = {"manual": "human", "import": "human", "rules": "rules", "model": "model"}

@@ -11,7 +11,7 @@ from pathlib import Path
 from docx import Document
 from docx.shared import RGBColor
 
-from qualcoder.codebook import Code, Codebook
+from qualcoder.coding.codebook import Code, Codebook
 from qualcoder.export.errors import ExportError, write_bytes
 
 WORDS = {

@@ -16,10 +16,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from qualcoder.codebook import Codebook
 from qualcoder.coding import COUNTED_STATUSES
+from qualcoder.coding.codebook import Codebook
+from qualcoder.coding.overlap import covered_segments
 from qualcoder.export.errors import NoSegments, UnknownFilter, UnsupportedExportFormat, atomic_write, write_bytes
-from qualcoder.overlap import covered_segments
 from qualcoder.project import Project
 from qualcoder.store.tables import CodingRow
 
@@ -177,7 +177,7 @@ def _labels(book: Codebook | None) -> dict[str, dict[str, str]]:
 def descendants(book: Codebook, code_id: str) -> set[str]:
     """A code and every code under it.
 
-    >>> from qualcoder.codebook import load_codebook
+    >>> from qualcoder.coding.codebook import load_codebook
     >>> sorted(descendants(load_codebook("codebooks/reseaux-sante.yaml"), "financement"))[:2]
     ['financement', 'financement.perennite']
     """

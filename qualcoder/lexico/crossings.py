@@ -63,7 +63,7 @@ def class_codes(run, *, coders: Sequence[str] | None = None, sources: Sequence[s
 def class_topics(run, topic_run: str | None = None) -> pd.DataFrame:
     """class, topic (``fr:3``), topic label, counts, shares, chi2, p: a topic is present in a text segment when
     one of its segments covers half of it (or half of the topic's segment)."""
-    from qualcoder.overlap import covered_pairs
+    from qualcoder.coding.overlap import covered_pairs
 
     topics = run.project.topic_run(topic_run)
     assignments = topics.assignments

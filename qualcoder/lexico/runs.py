@@ -149,7 +149,7 @@ def prepare(project, options: LexicoOptions) -> Prepared:
 
 def people_names(project) -> frozenset[str]:
     """Words of the speakers' labels and attendees' names, and short titles (Dr, Mme): not lexical worlds."""
-    from qualcoder.topics import people_words
+    from qualcoder.topics.model import people_words
 
     return frozenset(people_words(project) | NAME_TITLES)
 

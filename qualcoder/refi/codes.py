@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 import yaml
 
-from qualcoder.codebook import FORMAT, ID_PATTERN, LANGUAGES, Code, Codebook, to_document
+from qualcoder.coding.codebook import FORMAT, ID_PATTERN, LANGUAGES, Code, Codebook, to_document
 from qualcoder.refi import ids
 
 MARKER = "--- qualcoder ---"

@@ -33,8 +33,8 @@ import pandas as pd
 import yaml
 
 from qualcoder import __version__
-from qualcoder.codebook import Codebook
 from qualcoder.coding import COUNTED_STATUSES
+from qualcoder.coding.codebook import Codebook
 from qualcoder.errors import NoCodebook
 from qualcoder.export.errors import atomic_write
 from qualcoder.refi import codes as refi_codes

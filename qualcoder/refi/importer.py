@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 
 import yaml
 
-from qualcoder.codebook import Codebook, parse_codebook
+from qualcoder.coding.codebook import Codebook, parse_codebook
 from qualcoder.coding.codebooks import load_into
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import InvalidCodebook, NoCodebook
@@ -197,7 +197,7 @@ class _Importer:
 
     def _merge_codes(self, existing: Codebook, tree: refi_codes.CodeTree) -> tuple[Codebook, list[str]]:
         """Imported codes join the project's codebook: same id, or same label, is the same code."""
-        from qualcoder.codebook import to_document
+        from qualcoder.coding.codebook import to_document
 
         by_label = {label.casefold(): c.id for c in existing.codes for label in c.label.values()}
         known = {c.id for c in existing.codes}

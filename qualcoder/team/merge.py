@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualcoder.codebook import parse_codebook, to_document
+from qualcoder.coding.codebook import parse_codebook, to_document
 from qualcoder.errors import QualcoderError
 from qualcoder.store.journal import Changes, now
 

@@ -1,1 +1,2 @@
-"""Text: the stored parse of each document (the spaCy pipelines themselves live in ``qualcoder.nlp``)."""
+"""Text: ``parse.py`` (the stored parse of each document, cheap to import), ``nlp.py`` (the spaCy pipelines),
+``segment.py`` (sentences and segments cut from the stored parse)."""

@@ -1,6 +1,6 @@
 """A document's stored parse: token offsets, lower-cased lemmas and sentences, in a compact binary form.
 
-Kept apart from ``qualcoder.nlp`` (which imports spaCy) so that reading parses, rules and segments never loads
+Kept apart from ``qualcoder.text.nlp`` (which imports spaCy) so that reading parses, rules and segments never loads
 spaCy: ``qualcoder --help`` must start at once.
 """
 

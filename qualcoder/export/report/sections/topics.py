@@ -9,7 +9,7 @@ from qualcoder.export.report.model import Figure, ReportOptions, Section, Table
 
 def build(project, options: ReportOptions) -> Section | None:
     from qualcoder.figures import topic_sizes_figure
-    from qualcoder.topics import TopicError
+    from qualcoder.topics.model import TopicError
 
     if project.topic_runs_df().empty:
         return None

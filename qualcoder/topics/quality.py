@@ -166,7 +166,7 @@ class QualityWorker:
     """Scores each group's topics. On large corpora it works in a second process: the seeded UMAP uses one core,
     so counting the documents and fitting the NMF baseline on the other costs the fit no time.
 
-    The process is ``python -m qualcoder.topic_quality`` talking pickles over its standard input and output, not
+    The process is ``python -m qualcoder.topics.quality`` talking pickles over its standard input and output, not
     multiprocessing: spawning would re-run the user's script when it has no ``if __name__ == "__main__"`` guard,
     and forking a process that has used OpenMP (torch, k-means) can hang.
 
@@ -179,7 +179,7 @@ class QualityWorker:
     def __init__(self, parallel: bool):
         self.process = self.outbox = None
         if parallel:
-            self.process = subprocess.Popen([sys.executable, "-m", "qualcoder.topic_quality"],
+            self.process = subprocess.Popen([sys.executable, "-m", "qualcoder.topics.quality"],
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             # a thread writes the questions: the pipe would block the fit while the worker is still starting
             self.outbox = queue.Queue()

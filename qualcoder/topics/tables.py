@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qualcoder.coding import COUNTED_STATUSES
-from qualcoder.topics import TopicError
+from qualcoder.topics.model import TopicError
 
 
 class TopicRun:
@@ -67,7 +67,7 @@ class TopicRun:
     def code_purity(self, sources: tuple[str, ...] = ("manual", "import")) -> float:
         """Topic x code coherence: the share of coded segments whose topic's most frequent code is one of theirs
         (1.0: every topic is one code; outliers aside)."""
-        from qualcoder.agreement import present_codes
+        from qualcoder.coding.agreement import present_codes
 
         codings = self.project.codings_df()
         codings = codings[codings["source"].isin(sources) & codings["status"].isin(COUNTED_STATUSES)]
@@ -106,7 +106,7 @@ class TopicRun:
 
     def code_table(self, sources: tuple[str, ...] = ("manual", "import", "rules")) -> pd.DataFrame:
         """Topic x code: how many of the topic's segments carry each code (human and rule codings by default)."""
-        from qualcoder.agreement import present_codes
+        from qualcoder.coding.agreement import present_codes
 
         codings = self.project.codings_df()
         codings = codings[codings["source"].isin(sources) & codings["status"].isin(COUNTED_STATUSES)]

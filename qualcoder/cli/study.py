@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, console
+from qualcoder.cli.support import CsvOption, ProjectOption, _open, _print_frame, console
 
 CoderOption = Annotated[str, typer.Option("--coder", help="Who makes the change (recorded, undoable).")]
 speakers_app = typer.Typer(help="The speakers of each document: list them, correct role, profession, organisation.",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, console
+from qualcoder.cli.support import CsvOption, ProjectOption, _open, _print_frame, console
 
 user_app = typer.Typer(help="Users of a shared project: add, list, remove, change a role or a password.",
                        no_args_is_help=True)

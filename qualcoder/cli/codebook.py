@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, console
+from qualcoder.cli.support import ProjectOption, _open, console
 
 CoderOption = Annotated[str, typer.Option("--coder", help="Who changes the codebook (recorded in the history).")]
 LanguageOption = Annotated[str, typer.Option("--language", help="fr or en: the language of the text you give.")]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, console, errors
+from qualcoder.cli.support import CsvOption, ProjectOption, _bar, _open, _print_frame, console, errors
 from qualcoder.errors import UnknownDetection
 
 privacy_app = typer.Typer(help="Pseudonymisation (GDPR): detect, review, decide, add, terms, preview, apply, "

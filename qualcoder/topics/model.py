@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from qualcoder.errors import NotSegmented, QualcoderError
-from qualcoder.topic_quality import PARALLEL_FROM, QualityWorker
+from qualcoder.topics.quality import PARALLEL_FROM, QualityWorker
 
 SMALL_CORPUS = 1000
 APPROXIMATE_NEIGHBOURS = 1000
@@ -201,7 +201,7 @@ def fit_group(frame: pd.DataFrame, options: TopicOptions, language: str, cache_f
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    from qualcoder.embeddings import EmbeddingCache, describe
+    from qualcoder.topics.embeddings import EmbeddingCache, describe
 
     seed, n = options.seed, len(frame)
     stops = stop_words() | extra_stops
@@ -306,7 +306,7 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
                          fix="Use fr, en, all (one model), each (one model per language), or leave it out (auto: "
                              "one shared model with a multilingual backend, else one per language).")
     if options.embeddings not in ("tfidf",):
-        from qualcoder.embeddings import model_directory
+        from qualcoder.topics.embeddings import model_directory
 
         model_directory(options.embeddings)  # the clear offline error, before any work
     name = options.name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
@@ -386,7 +386,7 @@ def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:
 def _language_choice(options: TopicOptions) -> str:
     """``auto`` becomes one shared model (``all``) with a multilingual backend: a bilingual study's topics then
     share one space; TF-IDF and English-only models keep one model per language."""
-    from qualcoder.embeddings import MULTILINGUAL
+    from qualcoder.topics.embeddings import MULTILINGUAL
 
     if options.language == "auto" and options.embeddings in MULTILINGUAL:
         return "all"

@@ -10,7 +10,7 @@ import typer
 
 from qualcoder import analysis
 from qualcoder.analysis.errors import check_choice
-from qualcoder.cli_support import CsvOption, ProjectOption, _open, _print_frame, console, errors
+from qualcoder.cli.support import CsvOption, ProjectOption, _open, _print_frame, console, errors
 
 report_app = typer.Typer(help="Analysis tables: frequencies, co-occurrence, crosstabs, timelines, KWIC, specificities.",
                          no_args_is_help=True)
@@ -385,7 +385,7 @@ def study(
 ) -> None:
     """The study report: corpus, codebook, frequencies, crosstab, timeline over the chronology, agreement, topics
     and framework matrices, each figure with its table and how it was computed; versions and options recorded."""
-    from qualcoder.cli_support import _bar
+    from qualcoder.cli.support import _bar
     from qualcoder.export.report import ReportOptions, write_study_report
     from qualcoder.export.tabular import parse_where
 

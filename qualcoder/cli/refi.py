@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, console
+from qualcoder.cli.support import ProjectOption, _open, console
 from qualcoder.config import CONFIG_NAME
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]

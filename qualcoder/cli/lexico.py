@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import CsvOption, ProjectOption, _bar, _open, _print_frame, console
+from qualcoder.cli.support import CsvOption, ProjectOption, _bar, _open, _print_frame, console
 
 lexico_app = typer.Typer(help="Lexicometry (IRaMuTeQ's Reinert method): chd, profile, afc, simi, codes, time, ...",
                          no_args_is_help=True)

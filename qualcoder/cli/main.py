@@ -12,16 +12,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qualcoder.cli_backup import register_backup
-from qualcoder.cli_codebook import register_codebook_edits
-from qualcoder.cli_export import export_app
-from qualcoder.cli_lexico import lexico_app
-from qualcoder.cli_privacy import privacy_app
-from qualcoder.cli_refi import register_refi
-from qualcoder.cli_report import report_app
-from qualcoder.cli_study import register_study
-from qualcoder.cli_support import Commands, CsvOption, ProjectOption, _bar, _open, _print_frame, console, errors
-from qualcoder.cli_team import register_team
+from qualcoder.cli.backup import register_backup
+from qualcoder.cli.codebook import register_codebook_edits
+from qualcoder.cli.export import export_app
+from qualcoder.cli.lexico import lexico_app
+from qualcoder.cli.privacy import privacy_app
+from qualcoder.cli.refi import register_refi
+from qualcoder.cli.report import report_app
+from qualcoder.cli.study import register_study
+from qualcoder.cli.support import Commands, CsvOption, ProjectOption, _bar, _open, _print_frame, console, errors
+from qualcoder.cli.team import register_team
 from qualcoder.errors import UsageError
 from qualcoder.models import ImportReport
 from qualcoder.project import Project
@@ -297,7 +297,7 @@ def codebook_check(
 
     With --project, terms whose lemmas occur nowhere in the project's texts are listed as warnings.
     """
-    from qualcoder.codebook import load_codebook
+    from qualcoder.coding.codebook import load_codebook
 
     book = load_codebook(file)
     top = len(book.children(None))
@@ -364,7 +364,7 @@ def codebook_export(
     language: Annotated[str, typer.Option(help="Language of the Markdown document.")] = "fr",
 ) -> None:
     """Export the project's codebook as YAML or as a readable Markdown document."""
-    from qualcoder.codebook import to_markdown, to_yaml
+    from qualcoder.coding.codebook import to_markdown, to_yaml
 
     book = _open(project).codebook()
     if format not in ("yaml", "md"):
@@ -780,7 +780,7 @@ def topics_show(
     key = topic if ":" in topic else f"{found.topics['language'].iloc[0]}:{topic}"
     row = found.topics[found.topics["key"] == key]
     if row.empty:
-        from qualcoder.topics import TopicError
+        from qualcoder.topics.model import TopicError
 
         raise TopicError(f"no such topic in run {found.name}", place=topic, fix="List them with `qualcoder topics list`.")
     console.print(f"[bold]{key}[/bold] {row.iloc[0]['label']} ({row.iloc[0]['size']} segments)")
@@ -807,7 +807,7 @@ def topics_compare(
     csv: CsvOption = False,
 ) -> None:
     """Match the topics of two runs (Jaccard of top words) and compare assignments (adjusted Rand index)."""
-    from qualcoder.topic_tables import compare_runs
+    from qualcoder.topics.tables import compare_runs
 
     p = _open(project)
     frame, summary = compare_runs(p.topic_run(run_a), p.topic_run(run_b))
@@ -846,6 +846,3 @@ def import_codings(
 
 
 register_codebook_edits(codebook_app)  # after check/load/show/export, so that --help lists those first
-
-if __name__ == "__main__":
-    app()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, console
+from qualcoder.cli.support import ProjectOption, _open, console
 
 
 def register_backup(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli_support import ProjectOption, _open, console, errors
+from qualcoder.cli.support import ProjectOption, _open, console, errors
 
 export_app = typer.Typer(help="Export coded segments, the codebook and the project to other tools.",
                          no_args_is_help=True)
@@ -67,7 +67,7 @@ def export_codebook(
     force: ForceOption = False,
 ) -> None:
     """Export the codebook as a readable document (definitions, criteria, examples) for an appendix."""
-    from qualcoder.codebook import to_markdown
+    from qualcoder.coding.codebook import to_markdown
     from qualcoder.export.codebook_docx import write_codebook_docx
     from qualcoder.export.errors import UnsupportedExportFormat, write_bytes
 

@@ -22,8 +22,8 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa
 
+from qualcoder.coding.overlap import covered_segments
 from qualcoder.errors import QualcoderError
-from qualcoder.overlap import covered_segments
 
 THRESHOLDS = ((0.800, "reliable (α ≥ 0.800)"), (0.667, "tentative only (0.667 ≤ α < 0.800)"))
 BOOTSTRAP = 1000
