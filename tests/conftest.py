@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -166,3 +167,36 @@ def demo_copy(demo_project, tmp_path):
     project = Project.open(folder)
     yield project
     project.close()
+
+
+# Opened at a page's own URL (/segments), Streamlit's frontend first probes /segments/_stcore/health and
+# /segments/_stcore/host-config to find the server's base path, gets 404 and falls back to /_stcore: the one
+# console error that is not ours.
+BASE_PATH_PROBE = re.compile(r"^https?://[^/]+/[a-z_]+/_stcore/(health|host-config)$")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module (``BrowserMissing`` names the fix)."""
+    from playwright.sync_api import sync_playwright
+
+    from qualcoder.explorer.server import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A 1440 px page that fails the test on any console error or uncaught exception."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" and not
+            BASE_PATH_PROBE.match(m.location.get("url", "")) else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    yield page
+    context.close()
+    assert not problems, problems

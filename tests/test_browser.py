@@ -10,17 +10,14 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import BASE_PATH_PROBE
 
 from qualcoder import Project
 from qualcoder.explorer.filters import SegmentFilter, SegmentIndex
-from qualcoder.explorer.server import launch_chromium, running, settle
+from qualcoder.explorer.server import running, settle
 
 pytestmark = pytest.mark.browser
 PAGES = ["", "documents", "workbench", "segments", "codebook", "analysis", "topics", "agreement"]
-# Opened at a page's own URL (/segments), Streamlit's frontend first probes /segments/_stcore/health and
-# /segments/_stcore/host-config to find the server's base path, gets 404 and falls back to /_stcore: the one
-# console error that is not ours.
-BASE_PATH_PROBE = re.compile(r"^https?://[^/]+/[a-z_]+/_stcore/(health|host-config)$")
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +27,6 @@ def served(demo_project, tmp_path_factory):
     shutil.copytree(demo_project.folder, folder)
     with running(folder) as url:
         yield url, folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)  # BrowserMissing names `make test` as the fix
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -27,33 +27,6 @@ def served(demo_project, tmp_path_factory):
         yield url, folder
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from qualcoder.explorer.server import launch_chromium
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    from test_studio_browser import BASE_PATH_PROBE
-
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" and not
-            BASE_PATH_PROBE.match(m.location.get("url", "")) else None)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    yield page
-    context.close()
-    assert not problems, problems
-
-
 def _until(read, test, timeout: float = 20):
     """``read()`` once ``test`` holds of it (a write follows a click by a rerun), or its last value."""
     deadline = time.monotonic() + timeout

@@ -12,7 +12,7 @@ from conftest import INTERVIEW_FR, PG_ADMIN, REPO
 from test_study_browser import shoot
 
 from qualcoder import Project
-from qualcoder.explorer.server import launch_chromium, running, settle
+from qualcoder.explorer.server import running, settle
 from qualcoder.team.accounts import User, acting_as
 
 pytestmark = pytest.mark.browser
@@ -49,16 +49,6 @@ def team(tmp_path_factory):
         yield url, root / "study", ids
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ import shutil
 import time
 
 import pytest
-from test_browser import BASE_PATH_PROBE
 
 from qualcoder import Project
-from qualcoder.explorer.server import launch_chromium, running, settle
+from qualcoder.explorer.server import running, settle
 
 pytestmark = pytest.mark.browser
 DOC = "reseau-memoire/cr-2004-03-11.txt"
@@ -62,30 +61,6 @@ def served(demo_project, tmp_path_factory):
     project.close()
     with running(folder) as url:
         yield url, folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A 1440 px page that fails the test on any console error or uncaught exception."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" and not
-            BASE_PATH_PROBE.match(m.location.get("url", "")) else None)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    yield page
-    context.close()
-    assert not problems, problems
 
 
 def _project(folder) -> Project:
@@ -367,7 +342,7 @@ def test_the_documents_page_reads_a_document_and_opens_it_in_the_studio(served, 
     url, folder = served
     document = _project(folder).document(DOC)
     _open(page, url, "max", _project(folder).document(INTERVIEW))  # the studio was showing another document
-    page.get_by_role("link", name="Documents").click()
+    page.get_by_role("link", name="Documents", exact=True).click()
     settle(page)
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Read a document", exact=True))
     box.click()

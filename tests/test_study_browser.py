@@ -14,7 +14,7 @@ import pytest
 from test_studio_browser import _no_errors
 
 from qualcoder import Project, analysis
-from qualcoder.explorer.server import launch_chromium, running, settle
+from qualcoder.explorer.server import running, settle
 
 pytestmark = pytest.mark.browser
 INTERVIEW = "care-coordination-en/interview-01.txt"
@@ -26,16 +26,6 @@ def served(demo_project, tmp_path_factory):
     shutil.copytree(demo_project.folder, folder)
     with running(folder) as url:
         yield url, folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qualcoder.coding import COUNTED_STATUSES
-from qualcoder.explorer import safe, state, studio, views
+from qualcoder.explorer import drill, safe, state, studio, views
 from qualcoder.explorer.components.document_view import document_view, event_value
 from qualcoder.explorer.components.runs import build_view
 
@@ -46,7 +46,7 @@ def _document(project, folder: str, revision, doc_id: int) -> None:
     document = parts.document
     st.subheader(document.name)
     st.caption(safe.md(f"{document.doc_type} · {document.language} · {document.date or 'no date'}"))
-    st.page_link("qualcoder/explorer/workbench.py", label="Code this document in the coding studio ▸",
+    st.page_link(drill.STUDIO, label="Code this document in the coding studio ▸",
                  query_params={"doc": str(doc_id)})
     codings = studio.document_codings(folder, doc_id, revision)
     cols = st.columns(3)

@@ -4,12 +4,16 @@ document scrolled to it, the passage highlighted and selected, ready to code), t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from qualcoder.explorer import safe
 
-STUDIO = "qualcoder/explorer/workbench.py"
+# absolute: Streamlit resolves a relative page path against the main script, which is app.py in the package when
+# served and the checkout's app.py under AppTest
+STUDIO = str(Path(__file__).resolve().parent / "workbench.py")
 
 
 def passage_params(doc_id: int, start: int, end: int) -> dict[str, str]:
