@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -30,7 +31,9 @@ from qualcoder.analysis.units import (
     selected_codes,
 )
 from qualcoder.coding.overlap import covered_segments
-from qualcoder.store.journal import Changes, now
+
+if TYPE_CHECKING:
+    from qualcoder.store.journal import Changes
 
 EXCERPT_COLUMNS = ["row", "code", "coding_id", "doc", "speaker", "start", "end", "coder", "text"]
 
@@ -127,6 +130,8 @@ def set_summary(project, actor: str, rows: str, row: str, code: str, text: str, 
     if not rows or not row or not code:
         raise InvalidOption("a cell is named by its rows attribute, its case and its code", place="framework",
                             fix="Give --rows, the case and the code.")
+    from qualcoder.store.journal import now  # here: the store's tables are not needed to read a matrix
+
     text = (text or "").strip()
 
     def work(changes: Changes) -> None:

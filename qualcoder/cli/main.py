@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -24,7 +24,9 @@ from qualcoder.cli.support import Commands, CsvOption, ProjectOption, _bar, _ope
 from qualcoder.cli.team import register_team
 from qualcoder.errors import UsageError
 from qualcoder.models import ImportReport
-from qualcoder.project import Project
+
+if TYPE_CHECKING:
+    pass
 
 SpeakersLayoutOption = Annotated[str | None, typer.Option(
     "--speakers-layout", help="How speaker labels are written: auto, colon, line, parliament, bracket, timestamp, "
@@ -37,6 +39,8 @@ def init(
     database: Annotated[str | None, typer.Option(help="Database URL, e.g. postgresql://127.0.0.1/study.")] = None,
 ) -> None:
     """Create a project: a folder with qualcoder.toml and a SQLite store (or PostgreSQL with --database)."""
+    from qualcoder.project import Project
+
     project = Project.create(folder, database=database)
     where = "PostgreSQL" if project.engine.dialect.name == "postgresql" else "SQLite"
     console.print(f"Created project [bold]{project.config.name}[/bold] in {folder} ({where}).")
@@ -260,6 +264,8 @@ def explore(
     from qualcoder.config import CONFIG_NAME
 
     if create and not (project / CONFIG_NAME).is_file():
+        from qualcoder.project import Project
+
         Project.create(project).close()
         console.print(f"Created an empty project in {project}: bring documents in from the explorer.")
     _open(project).close()

@@ -9,7 +9,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -19,8 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qualcoder.errors import Interrupted, QualcoderError, as_disk_full
-from qualcoder.project import Project
-from qualcoder.team import accounts
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 console = Console()
 errors = Console(stderr=True)
@@ -101,6 +102,9 @@ def _terminate_as_interrupt() -> None:
 def _open(project: Path) -> Project:
     """Open the project; a shared one (team mode) logs in as QUALCODER_USER first, with QUALCODER_PASSWORD or a
     password typed at the prompt."""
+    from qualcoder.project import Project  # here: `qualcoder --help` must not import the store
+    from qualcoder.team import accounts
+
     opened = Project.open(project)
     name = os.environ.get("QUALCODER_USER")
     if opened.gate.team and (name or accounts.current_user() is None):
