@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from qualcoder.figures.style import CodeStyle, base_layout, short
 
-PANEL_PX = 300
+PANEL_PX = 340  # each panel keeps a plot area of at least ~240 px once its angled date labels and the legend are drawn
 
 
 def timeline_figure(frames: pd.DataFrame | Mapping[str, pd.DataFrame], style: CodeStyle | None = None, *,
