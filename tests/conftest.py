@@ -200,3 +200,13 @@ def page(browser):
     yield page
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture(autouse=True)
+def _no_user_left_behind():
+    """The CLI logs in for the whole process (``set_current_user``): a test that runs it in-process (CliRunner) must
+    not leave its user to the next test or doctest on the same worker."""
+    yield
+    from qualcoder.team.accounts import set_current_user
+
+    set_current_user(None)
