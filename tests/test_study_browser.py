@@ -106,15 +106,24 @@ def shoot(page, name: str, full_page: bool = True) -> None:
 def _edit_cell(page, grid, row: int, column: int, text: str) -> None:
     """Type ``text`` into a cell of a data editor: click its first cell, move there with the arrows, open the cell's
     editor (Enter), type, Enter."""
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first data row, below the 35 px header
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     editor = page.locator("textarea.gdg-input, .gdg-input").first
-    editor.wait_for()
+    for _ in range(3):  # a click that lands while the grid is still drawing selects nothing: try again
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first data row, below the 35 px header
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        for _ in range(row):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        try:
+            editor.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError("the cell's editor never opened")
     editor.fill(text)  # the whole value at once: keys typed while the editor opens can be lost on a busy machine
     page.keyboard.press("Enter")
 
