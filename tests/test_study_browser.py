@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import time
 import zipfile
@@ -108,8 +109,8 @@ def _edit_cell(page, grid, row: int, column: int, text: str) -> None:
     editor (Enter), type, Enter."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    editor = page.locator("textarea.gdg-input, .gdg-input").first
-    for _ in range(3):  # a click that lands while the grid is still drawing selects nothing: try again
+    editor = page.locator("textarea.gdg-input:not([disabled])").first
+    for _ in range(3):  # a click that lands while the grid is still drawing selects nothing (or a read-only cell)
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first data row, below the 35 px header
         for _ in range(column):
@@ -136,7 +137,12 @@ def test_a_value_group_edited_in_the_table_changes_the_crosstab(served, page):
     settle(page)
     page.get_by_role("tab", name="Value groups").click()
     settle(page)
-    grid = page.locator('[data-testid="stTabPanel"]:visible [data-testid="stDataFrame"]').first
+    # the grid of the panel that holds the groups' save button: the Documents grid (read-only "fr" cells) is not it
+    save_groups = page.get_by_role("button", name=re.compile("^Save groups"))
+    panel = page.locator('[data-testid="stTabPanel"]').filter(has=save_groups)
+    panel.wait_for(state="visible", timeout=60_000)
+    grid = panel.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(state="visible", timeout=60_000)
     _edit_cell(page, grid, 0, 2, "médecin généraliste")  # row 0 is "GP" (values sorted, capitals first)
     settle(page)
     save = page.get_by_role("button", name="Save groups (1 value(s))")
