@@ -6,6 +6,7 @@ import openpyxl
 import pandas as pd
 from typer.testing import CliRunner
 
+from qualcoder.analysis.units import segment_table
 from qualcoder.cli import app
 
 CODES = ["professionnalisation.avantages", "professionnalisation.inconvenients"]
@@ -27,9 +28,11 @@ def test_cells_hold_exactly_the_codings_they_list(demo_project):
                 assert coding["code"] == code or coding["code"].startswith(code + ".")  # a child rolls up
                 assert coding["status"] in ("applied", "accepted") and coding["text"] == excerpt.text
                 assert demo_project.document(coding["doc"]).text[coding["start"]:coding["end"]] == excerpt.text
-    segments = demo_project.segments_df()
+    segments = segment_table(demo_project)
     speakers = set(segments[segments["speaker"].isin(matrix.row_values)]["speaker"])
     assert speakers == set(matrix.row_values)
+    # the palliative-care coordinator is the "R :" of her interview: she is a case of her own, named with it
+    assert "R (coordinateurs/entretien-02-palliatifs.odt)" in matrix.row_values and "R" not in matrix.row_values
 
 
 def test_summaries_are_stored_exported_and_undoable(demo_copy, tmp_path):

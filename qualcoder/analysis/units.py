@@ -16,6 +16,7 @@ from qualcoder.analysis.errors import InvalidOption, NothingToAnalyse, UnknownAt
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.coding.codebook import Codebook
 from qualcoder.coding.overlap import covered_segments
+from qualcoder.ingest.speakers import position_label
 
 ATTRIBUTES = ["speaker", "profession", "role", "organisation", "type", "language", "doc", "section", "network",
               "period", "year", "month", "quarter"]
@@ -52,6 +53,7 @@ def _document_attributes(documents: pd.DataFrame) -> pd.DataFrame:
 def segment_table(project, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """One row per segment: ids, offsets, ``words``, every attribute of ``attributes(project)``, no text.
 
+    A speaker labelled by position (``Q``, ``R``, ``Speaker 2``) reads with its document, ``R (entretien-02.odt)``.
     Missing values read ``(unknown)``; the date attributes of undated documents read ``(no date)``.
     ``period`` is the year and quarter (``2004-Q1``), ``month`` is ``2004-01``. ``where`` keeps the segments
     whose attributes take one of the values given (``{"network": ["Northfield"], "language": ["en"]}``): the
@@ -69,7 +71,15 @@ def segment_table(project, where: Mapping[str, Sequence[str]] | None = None) -> 
     labels = [c for c in table.columns if c not in ("segment_id", "doc_id", "start", "end", "position", "turn",
                                                       "words", "date", *DATE_ATTRIBUTES)]
     table[labels] = table[labels].astype(object).where(table[labels].notna(), UNKNOWN).astype(str)
+    table["speaker"] = _speakers_as_people(table)
     return keep_where(table, where)
+
+
+def _speakers_as_people(table: pd.DataFrame) -> pd.Series:
+    """The speaker column with each position label (``Q``, ``R``, ``Speaker 2``) named with its document —
+    ``R (entretien-02.odt)`` — so that the respondents of different interviews are not counted as one person."""
+    positional = table["speaker"].map(position_label)
+    return table["speaker"].where(~positional, table["speaker"] + " (" + table["doc"] + ")")
 
 
 def keep_where(table: pd.DataFrame, where: Mapping[str, Sequence[str]] | None) -> pd.DataFrame:

@@ -164,6 +164,16 @@ class _Candidate:
     role: bool = False  # written with a role after a comma: "Erwann Binet, rapporteur :"
 
 
+def position_label(label: str | None) -> bool:
+    """``Q``, ``R``, ``Enquêtrice``, ``Interviewer``, ``Speaker 2``: a label that names a place in the conversation,
+    not a person — the ``R`` of one interview is not the ``R`` of the next.
+
+    >>> [position_label(x) for x in ("R", "Enquêtrice", "SPEAKER_01", "Mme Aubert", "Dr Morel")]
+    [True, True, True, False, False]
+    """
+    return bool(label) and (fold(label) in _STANDARD or bool(GENERIC_LABEL.match(label.strip())))
+
+
 def name_like(label: str | None) -> bool:
     """``Paul``, ``Dr Morel``, ``Sophie Lambert``, ``Speaker 8``, ``le président``, ``Marc Le Fur``: a person's
     label, not a heading word.
