@@ -547,10 +547,8 @@ class Project:
 
         Columns: coding_id, start, end, code, coder, source, status, confidence, memo, decided_by.
         """
-        from qualcoder.store.tables import CodingRow
-
         columns = ["id", "start", "end", "code", "coder", "source", "status", "confidence", "memo", "decided_by"]
-        frame = self.repo.codings_frame([CodingRow.document_id == int(doc_id)], columns=columns)
+        frame = self.repo.codings_frame(columns, document=int(doc_id))
         return frame.rename(columns={"id": "coding_id"})
 
     def segments_df(self, with_text: bool = True) -> pd.DataFrame:
@@ -980,13 +978,8 @@ class Project:
     def codings_df(self, coder: str | None = None, code: str | None = None, source: str | None = None,
                    status: str | None = None) -> pd.DataFrame:
         """One row per coding: document, offsets, code and its labels, coder, source, status, confidence, text."""
-        from qualcoder.store.tables import CodingRow
-
-        filters = [CodingRow.coder == coder] if coder else []
-        filters += [CodingRow.code == code] if code else []
-        filters += [CodingRow.source == source] if source else []
-        filters += [CodingRow.status == status] if status else []
-        frame = self.repo.codings_frame(filters).rename(columns={"id": "coding_id", "document_id": "doc_id",
+        frame = self.repo.codings_frame(coder=coder or None, code=code or None, source=source or None,
+                                        status=status or None).rename(columns={"id": "coding_id", "document_id": "doc_id",
                                                                   "snippet": "text"})
         names = self.repo.documents_frame(with_text=False)[["doc_id", "name"]].rename(columns={"name": "doc"})
         frame = frame.merge(names, on="doc_id", how="left")

@@ -13,7 +13,6 @@ from qualcoder.coding.overlap import covered_segments
 from qualcoder.coding.rules import RULE_CODER, compile_rules, in_scope, match_document
 from qualcoder.errors import NotSegmented
 from qualcoder.store.repository import CodingSync
-from qualcoder.store.tables import CodingRow
 
 
 @dataclass
@@ -79,8 +78,7 @@ def autocode(project, codes: list[str] | None = None, dry_run: bool = False, eve
     wanted_anywhere = {w for code in chosen for w in code.scope.get("within", ())}
     kept = pd.DataFrame(columns=["document_id", "start", "end", "code"])
     if wanted_anywhere:
-        existing = project.repo.codings_frame([CodingRow.code.in_(wanted_anywhere),
-                                               CodingRow.status.in_(COUNTED_STATUSES)])
+        existing = project.repo.codings_frame(code=wanted_anywhere, status=COUNTED_STATUSES)
         kept = existing[~((existing["source"] == "rules") & existing["code"].isin([c.id for c in chosen]))]
     found = []
     first_pass = [c for c in chosen if "within" not in c.scope]
@@ -114,8 +112,8 @@ def autocode(project, codes: list[str] | None = None, dry_run: bool = False, eve
         rows = [coding_row(int(r.doc_id), texts[int(r.doc_id)][1], int(r.start), int(r.end), r.code, RULE_CODER,
                            source="rules", version=version, pattern=r.pattern)
                 for r in result.itertuples()]
-        stored = project.repo.sync_codings([CodingRow.source == "rules", CodingRow.code.in_([c.id for c in chosen])],
-                                           rows, RULE_CODER, "autocode", f"autocode {len(chosen)} code(s)")
+        stored = project.repo.sync_codings(rows, RULE_CODER, "autocode", f"autocode {len(chosen)} code(s)",
+                                           source="rules", code=[c.id for c in chosen])
     columns = ["segment_id", "doc_id", "doc", "start", "end", "code", "pattern", "text"]
     return AutocodeReport([c.id for c in chosen], result[columns].reset_index(drop=True), sorted(unmatched), dry_run,
                           None if dry_run else stored)

@@ -17,7 +17,6 @@ from qualcoder.coding.classifier import CodeClassifier
 from qualcoder.coding.manual import coding_row
 from qualcoder.coding.overlap import covered_segments
 from qualcoder.errors import QualcoderError
-from qualcoder.store.tables import CodingRow
 
 MODEL_CODER = "model"
 
@@ -129,8 +128,7 @@ def suggest(project, min_confidence: float | None = None) -> int:
     cut_offs = dict(zip(model.classes_, getattr(model, "thresholds_", [0.5] * len(model.classes_))))
     segments, scores = probabilities(project)
     human = label_segments(segments, human_codings(project))
-    decided = project.repo.codings_frame([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
-                                          CodingRow.status != "suggested"])
+    decided = project.repo.codings_frame(source="model", coder=MODEL_CODER, not_status="suggested")
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
     texts = project.repo.texts()
     version = project.codebook().version
@@ -146,9 +144,8 @@ def suggest(project, min_confidence: float | None = None) -> int:
             rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)][1], int(row.start), int(row.end), code,
                                    MODEL_CODER, source="model", status="suggested", version=version,
                                    confidence=round(p, 4)))
-    project.repo.sync_codings([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
-                               CodingRow.status == "suggested"], rows, MODEL_CODER,
-                              "suggest", "suggest")
+    project.repo.sync_codings(rows, MODEL_CODER, "suggest", "suggest", source="model", coder=MODEL_CODER,
+                              status="suggested")
     return len(rows)
 
 

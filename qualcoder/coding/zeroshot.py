@@ -18,7 +18,6 @@ import pandas as pd
 from qualcoder.coding.codebook import Code, Codebook
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import ZeroShotError
-from qualcoder.store.tables import CodingRow
 
 ZERO_SHOT_CODER = "zero-shot"
 DEFAULT_BACKEND = "use"  # measured on the demo: see README "Models" (faster than e5 for the same top-3 rate)
@@ -149,7 +148,7 @@ def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float 
     thresholds = calibrated_thresholds(scores, human, segment_ids) if min_score is None and human else {}
     if min_score is None and not thresholds:
         min_score = 0.5  # no human codings to calibrate on: a cosine most unrelated sentences stay below
-    decided = project.repo.codings_frame([CodingRow.coder == ZERO_SHOT_CODER, CodingRow.status != "suggested"])
+    decided = project.repo.codings_frame(coder=ZERO_SHOT_CODER, not_status="suggested")
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
     texts, version = project.repo.texts(), book.version
     rows = []
@@ -164,7 +163,7 @@ def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float 
                 continue
             rows.append(coding_row(doc, texts[doc][1], start, end, code, ZERO_SHOT_CODER, source="model",
                                    status="suggested", version=version, confidence=round(score, 4)))
-    project.repo.sync_codings([CodingRow.coder == ZERO_SHOT_CODER, CodingRow.status == "suggested"], rows,
-                              "model", "suggest", "zero-shot suggest")  # logged under the machine actor "model"
+    project.repo.sync_codings(rows, "model", "suggest", "zero-shot suggest", coder=ZERO_SHOT_CODER,
+                              status="suggested")  # logged under the machine actor "model"
     return {"suggestions": len(rows), "backend": backend, "calibrated_codes": len(thresholds),
             "min_score": min_score}
