@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -34,6 +35,7 @@ from qualcoder.team import accounts
 from qualcoder.team.accounts import InvalidSetting
 from qualcoder.text.segment import parse_blocks_of, parse_method, segment_document
 
+T = TypeVar("T")
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
 
@@ -61,8 +63,23 @@ class Project:
         self.gate = accounts.Gate(team=bool(self.repo.users()))  # team mode: who may write what
         self.repo.gate = self.gate
         accounts.guard_engine(self.engine, self.gate)
-        self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics.model)
+        self._derived: dict[str, tuple[Hashable, object]] = {}  # name -> (key, value): see ``cached``
         self._codebook: tuple[tuple, Codebook] | None = None  # (codebook row id and version, its parse)
+
+    def cached(self, name: str, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from the project (``build()``), kept on this ``Project`` under ``name`` while ``key``
+        stays equal: features key it on what the value depends on (parts of ``revision()``), so a change rebuilds it.
+        The topic fits keep their segments' content lemmas here between two fits.
+
+        >>> import tempfile, pathlib
+        >>> p = Project.create(pathlib.Path(tempfile.mkdtemp()) / "c")
+        >>> p.cached("answer", 1, lambda: 42), p.cached("answer", 1, lambda: 0), p.cached("answer", 2, lambda: 7)
+        (42, 42, 7)
+        """
+        found = self._derived.get(name)
+        if found is None or found[0] != key:
+            found = self._derived[name] = (key, build())
+        return found[1]
 
     # team mode -----------------------------------------------------------------------------------
     def login(self, name: str, password: str) -> accounts.User:
@@ -863,7 +880,7 @@ class Project:
         """
         from qualcoder.coding import agreement
 
-        segments, codings = self._agreement_inputs()
+        segments, codings = self.agreement_inputs()
         book = self.codebook()
         if variable is not None:
             group = book.code(variable) if variable in {c.id for c in book.codes} else None
@@ -884,7 +901,7 @@ class Project:
         """Each (segment, code) where the coders differ: the text and who applied the code and who did not."""
         from qualcoder.coding import agreement
 
-        segments, codings = self._agreement_inputs()
+        segments, codings = self.agreement_inputs()
         units = agreement.build_units(segments, codings, coders, include_uncoded=False)
         wanted = set(codes) if codes else None
         rows = []
@@ -966,7 +983,9 @@ class Project:
                          "seed": row.params.get("seed")})
         return pd.DataFrame(rows)
 
-    def _agreement_inputs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def agreement_inputs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(segments, the codings that count for agreement: applied or accepted, the consensus left out); ``[Q402]``
+        ``NotSegmented`` when the project has no segments."""
         segments = self.segments_df()
         if segments.empty:
             raise NotSegmented("the project has no segments", place="project",

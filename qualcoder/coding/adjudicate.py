@@ -28,7 +28,7 @@ def resolve(project, coders: list[str], segment_id: int, code: str, keep: str, d
     if keep not in (*coders, *GENERAL):
         raise AgreementError(f"--keep {keep!r} is not one of the coders, both or neither", place="--keep",
                              fix=f"Use one of {', '.join(coders)}, both, neither.")
-    segments, codings = project._agreement_inputs()
+    segments, codings = project.agreement_inputs()
     row = segments[segments["segment_id"] == segment_id]
     if row.empty:
         raise AgreementError(f"there is no segment {segment_id}", place="--segment",
@@ -42,7 +42,7 @@ def resolve(project, coders: list[str], segment_id: int, code: str, keep: str, d
 
 def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
     """Take into the consensus every (segment, code) on which all coders agree that the code applies."""
-    segments, codings = project._agreement_inputs()
+    segments, codings = project.agreement_inputs()
     units = build_units(segments, codings, coders, include_uncoded=False)
     done = 0
     for segment in units.segments.itertuples():

@@ -229,7 +229,7 @@ def apply(project, actor: str, key_path: str | Path, *, output: str | Path | Non
     """
     from qualcoder.store.rewrite import copy_store, rewrite_store
 
-    project.repo._authorize(actor, "pseudonymise")
+    project.gate.authorize(actor, "pseudonymise")
     if not in_place and output is None:
         raise PrivacyError("give a folder for the pseudonymised copy, or choose in place", place="apply",
                            fix="Use --output FOLDER (a new folder), or --in-place (after a backup).")

@@ -372,15 +372,13 @@ def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:
     (a second fit with other parameters is the usual next step) while documents, parses and segments stay."""
     from qualcoder.coding.suggest import segment_lemma_lists
 
-    revision = project.revision()
-    key = (revision.documents, revision.parses, revision.segments)
-    cached = project._topic_inputs
-    if cached is None or cached[0] != key:
+    def build() -> tuple[pd.DataFrame, set[str]]:
         stops = stop_words() | people_words(project)
         segments = project.segments_df()
-        segments = segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops))
-        project._topic_inputs = cached = (key, segments, stops)
-    return cached[1], cached[2]
+        return segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops)), stops
+
+    revision = project.revision()
+    return project.cached("topic inputs", (revision.documents, revision.parses, revision.segments), build)
 
 
 def _language_choice(options: TopicOptions) -> str:
