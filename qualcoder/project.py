@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -25,7 +25,7 @@ from qualcoder.ingest.metadata import (
 from qualcoder.ingest.report import document_report
 from qualcoder.ingest.speakers import SpeakerLayout
 from qualcoder.ingest.structure import default_role, parse_structure, same_person
-from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument
+from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument, Section, Turn
 from qualcoder.store.database import make_engine, upgrade
 from qualcoder.store.repository import DocumentConflict, Repository, Revision
 from qualcoder.study import documents as study_documents
@@ -34,6 +34,10 @@ from qualcoder.study.speakers import apply_groups
 from qualcoder.team import accounts
 from qualcoder.team.accounts import InvalidSetting
 from qualcoder.text.segment import parse_blocks_of, parse_method, segment_document
+
+if TYPE_CHECKING:
+    from qualcoder.store.journal import Action, Changes
+    from qualcoder.text.parse import Parse
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]
@@ -487,6 +491,79 @@ class Project:
 
         return load_pipeline(language, self.config.models.get(language, "auto"))
 
+    # what features read and write (the store stays behind the project) ------------------------------
+    def has_codebook(self) -> bool:
+        """Whether a codebook is loaded (``codebook()`` raises ``[Q504]`` when none is)."""
+        return self.repo.active_codebook() is not None
+
+    def texts(self) -> dict[int, str]:
+        """doc_id -> the document's text (read in one query: slice it for codings and segments)."""
+        return {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+
+    def turns(self, doc_ids: Iterable[int] | None = None) -> dict[int, list[Turn]]:
+        """doc_id -> its speaker turns in order (every document's, or only those of ``doc_ids``)."""
+        return self.repo.turns(doc_ids)
+
+    def sections(self, doc_ids: Iterable[int] | None = None) -> dict[int, list[Section]]:
+        """doc_id -> its sections in order (every document's, or only those of ``doc_ids``)."""
+        return self.repo.sections(doc_ids)
+
+    def parses(self, doc_ids: Iterable[int] | None = None) -> dict[int, Parse]:
+        """doc_id -> its stored parse (tokens, lemmas, sentences), for every parsed document or ``doc_ids``."""
+        return self.repo.parses(None if doc_ids is None else list(doc_ids))
+
+    def segmentation(self) -> str | None:
+        """The current segmentation method (``sentence``, ``turn``...), None before ``segment``."""
+        return self.repo.segmentation()
+
+    def counts(self) -> dict[str, int]:
+        """How many documents, segments, codings, memos... the store holds (``status()["totals"]`` without words)."""
+        return self.repo.counts()
+
+    def coding(self, coding_id: int) -> dict | None:
+        """One stored coding as a dict of its columns (``document_id``, ``start``, ``end``, ``code``...), or None."""
+        return self.repo.coding(int(coding_id))
+
+    def stored_codings(self, columns: list[str] | None = None, **match) -> pd.DataFrame:
+        """The codings as stored (``document_id``, not names nor labels; every column or ``columns``), in id
+        order; ``match`` keeps those whose ``document``, ``code``, ``coder``, ``source`` or ``status`` is a value
+        (or one of several), and ``not_status`` drops one status. ``codings_df`` is the table for people.
+
+        >>> # p.stored_codings(["code", "start"], coder="alice", status=["applied", "accepted"])
+        """
+        return self.repo.codings_frame(columns, **match)
+
+    def count_codings(self, **match) -> int:
+        """How many codings ``match`` keeps (as ``stored_codings``), whoever may see them."""
+        return self.repo.count_codings(**match)
+
+    def document_name_taken(self, name: str) -> bool:
+        """Whether a document of the project already has this name."""
+        return self.repo.name_taken(name)
+
+    def refi_guids(self) -> dict[tuple[str, str], str]:
+        """(kind, key) -> the GUID the object had in the .qdpx it was imported from (kept on export)."""
+        return self.repo.refi_guids()
+
+    def framework_summaries(self, matrix: str, rows: str) -> pd.DataFrame:
+        """row, code, summary, author, updated_at of a framework matrix's summarised cells."""
+        return self.repo.framework_summaries(matrix, rows)
+
+    def act(self, actor: str, kind: str, summary: str, work: Callable[[Changes], T], *,
+            undoable: bool = True) -> tuple[T, Action]:
+        """Run ``work(changes)`` and log it as one action of ``actor`` in the same transaction (undo/redo and the
+        history read it); refused (``[Q261]``) when the logged-in user may not. Every user action goes through it.
+
+        >>> # p.act("alice", "setting", "blind coding on", lambda changes: changes.insert("settings", {...}))
+        """
+        return self.repo.act(actor, kind, summary, work, undoable=undoable)
+
+    def use_codebook(self, book: Codebook, force: bool = False, merge: dict[str, str] | None = None, *,
+                     dry_run: bool = False, actor: str = "codebook") -> CodebookChange:
+        """Make a parsed codebook the project's codebook (as ``load_codebook``, without reading a file or backing
+        up: the caller decides)."""
+        return load_into(self.repo, book, force=force, merge=merge, dry_run=dry_run, actor=actor)
+
     # tables --------------------------------------------------------------------------------------
     def document(self, key: int | str) -> Document:
         return self.repo.document(key)
@@ -609,7 +686,7 @@ class Project:
         book = load_codebook(path)
         if (force or merge) and not dry_run:
             self.backup("codebook load --merge" if merge else "codebook load --force")
-        return load_into(self.repo, book, force=force, merge=merge, dry_run=dry_run, actor=actor)
+        return self.use_codebook(book, force=force, merge=merge, dry_run=dry_run, actor=actor)
 
     def add_code(self, actor: str, label: str | dict[str, str], *, parent: str | None = None,
                  code_id: str | None = None, color: str | None = None, definition: str | dict[str, str] | None = None,

@@ -96,7 +96,7 @@ def framework_matrix(project, rows: str = "speaker", *, codes: Sequence[str] | N
     excerpts = _excerpts(table, codings, book, codes, level, rows)
     excerpts = excerpts[excerpts["code"].isin(wanted)]
     row_values = sorted(table[rows].unique().tolist())
-    stored = project.repo.framework_summaries(name, rows)
+    stored = project.framework_summaries(name, rows)
     return FrameworkMatrix(name, rows, row_values, code_order(book, wanted), labels_of(book, language), excerpts,
                            stored)
 
@@ -145,4 +145,4 @@ def set_summary(project, actor: str, rows: str, row: str, code: str, text: str, 
             changes.insert("framework_summaries", {"matrix": name, "rows": rows, "row_value": row, "code": code,
                                                    "summary": text, "author": actor, "updated_at": now()})
 
-    project.repo.act(actor, "framework-summary", f"summary of {row} × {code} ({name})", work)
+    project.act(actor, "framework-summary", f"summary of {row} × {code} ({name})", work)

@@ -75,7 +75,7 @@ def available_presets(project) -> list[FrameworkPreset]:
     """The presets whose codes are all in the project's codebook and whose filter values all occur."""
     from qualcoder.analysis.units import segment_table
 
-    if not project.repo.active_codebook():
+    if not project.has_codebook():
         return []
     known = {code.id for code in project.codebook().codes}
     table = segment_table(project)

@@ -56,8 +56,8 @@ def _group_word_counts(project, table: pd.DataFrame, by: str, unit: str, include
         segments = segments[~segments[by].isin([UNKNOWN, NO_DATE])]
     tokens = token_table(project, segments["doc_id"].unique().tolist())
     if unit == "word":
-        texts = project.repo.texts()
-        tokens["lemma"] = [texts[d][1][s:e].lower() for d, s, e in tokens[["doc_id", "start", "end"]].itertuples(
+        texts = project.texts()
+        tokens["lemma"] = [texts[d][s:e].lower() for d, s, e in tokens[["doc_id", "start", "end"]].itertuples(
             index=False)]
     tokens = place_in_segments(tokens, segments).dropna(subset=["segment_id"])
     words = pd.Series(tokens["lemma"].unique())

@@ -115,7 +115,7 @@ _NOT_ATTRIBUTES = {"segment_id", "doc_id", "start", "end", "position", "turn", "
 # -- the codebook and the code selection ----------------------------------------------------------------------
 
 def codebook_of(project) -> Codebook:
-    if project.repo.active_codebook() is None:
+    if not project.has_codebook():
         raise NothingToAnalyse("this project has no codebook", place="project",
                                fix="Load one with `qualcoder codebook load codebooks/FILE.yaml`.")
     return project.codebook()
@@ -195,7 +195,7 @@ def select_codings(project, *, coders: Sequence[str] | None = None, sources: Seq
                    include_suggestions: bool = False) -> pd.DataFrame:
     """The codings that count: status applied or accepted (plus suggested ones when asked), of these coders
     and sources."""
-    codings = project.repo.codings_frame()
+    codings = project.stored_codings()
     statuses = [*COUNTED_STATUSES, "suggested"] if include_suggestions else list(COUNTED_STATUSES)
     codings = codings[codings["status"].isin(statuses)]
     for column, wanted, option in (("coder", coders, "--coders"), ("source", sources, "--sources")):

@@ -37,6 +37,6 @@ def restore(
     """
     p = _open(project)
     before = p.restore(file)
-    info = p.repo.counts()
+    info = p.counts()
     console.print(f"Restored {file}: {info['documents']} documents, {info['segments']} segments. "
                   f"The state before the restore is in {before}.")

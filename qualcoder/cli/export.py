@@ -47,7 +47,7 @@ def export_segments(
         frame = tabular.coded_segments(p, codes=code, coders=coder, sources=source,
                                        where=tabular.parse_where(where or []),
                                        include_suggestions=include_suggestions, wide=wide)
-        book = p.codebook() if chosen == "xlsx" and p.repo.active_codebook() else None
+        book = p.codebook() if chosen == "xlsx" and p.has_codebook() else None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", tabular.TruncatedCells)
             tabular.write_table(frame, out, format=chosen, excel=excel, codebook=book, force=force)

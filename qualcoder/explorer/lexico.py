@@ -110,7 +110,7 @@ def _similarity(run) -> None:
 def _codes(run, folder: str, mark: tuple, revision) -> None:
     from qualcoder.lexico import figures
 
-    if run.project.repo.active_codebook() is not None:
+    if run.project.has_codebook():
         level = st.selectbox("Code level", [1, 2, None], key="lx_level",
                              format_func=lambda v: "every code" if v is None else f"level {v}")
         table = _code_table(folder, mark, revision, run.name, level)

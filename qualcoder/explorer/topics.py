@@ -43,7 +43,7 @@ def _run(project, run) -> None:
     by = cols[0].selectbox("Topics per", ["profession", "type", "role", "speaker", "doc"], key="tp_by")
     freq = cols[1].radio("Period", ["M", "Q", "Y"], index=1, horizontal=True, key="tp_freq",
                          format_func={"M": "month", "Q": "quarter", "Y": "year"}.get)
-    book = project.codebook() if project.repo.active_codebook() else None
+    book = project.codebook() if project.has_codebook() else None
     languages = list(book.languages) if book else ["fr", "en"]
     language = cols[2].selectbox("Code labels in", languages, key="tp_labels")
     style = figures.CodeStyle.from_codebook(book, language) if book else figures.CodeStyle(language=language)

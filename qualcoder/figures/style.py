@@ -37,7 +37,7 @@ class CodeStyle:
     @classmethod
     def of_project(cls, project, language: str = "fr") -> CodeStyle:
         """The project's active codebook (an empty style when it has none)."""
-        if project.repo.active_codebook() is None:
+        if not project.has_codebook():
             return cls(language=language)
         return cls.from_codebook(project.codebook(), language)
 

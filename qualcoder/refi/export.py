@@ -97,7 +97,7 @@ def build_project_xml(project, *, coders: Iterable[str] | None = None, include_s
     codings = _codings(project, coders, include_suggestions)
     memos = project.memos_df()
 
-    kept = project.repo.refi_guids()
+    kept = project.refi_guids()
     users = _users(space, codings)
     for (kind, name), _ in sorted(kept.items()):
         if kind == "user" and name not in users:  # a user of the original project who coded nothing

@@ -110,7 +110,7 @@ def import_qdc(path: str | Path, project, *, force: bool = False) -> ImportSumma
     found = _BOOK_IN_ORIGIN.search(root.get("origin") or "")
     book_id = found.group(1) if found else refi_codes.slug(path.stem).replace("_", "-")
     book = _build_codebook(refi_codes.codebook_document(book_id, tree.codes), path)
-    load_into(project.repo, book, force=force)
+    project.use_codebook(book, force=force)
     return ImportSummary(codes=[c.id for c in book.codes], warnings=tree.warnings, codebook_version=book.version)
 
 
@@ -262,7 +262,7 @@ class _Importer:
         sources: dict[str, _Source] = {}
         by_sha: dict[str, _Source] = {}
         existing = {row.sha256: int(row.doc_id) for row in
-                    self.project.repo.documents_frame(with_text=False).itertuples()}
+                    self.project.documents_df(with_text=False, grouped=False).itertuples()}
         names: set[str] = set()
         speakers = {}
         for name, _, refs in cases:
@@ -343,7 +343,7 @@ class _Importer:
 
     def _free_name(self, name: str, taken: set[str]) -> str:
         candidate, number = name, 2
-        while candidate in taken or self.project.repo.name_taken(candidate):
+        while candidate in taken or self.project.document_name_taken(candidate):
             candidate, number = f"{name}~{number}", number + 1
         return candidate
 

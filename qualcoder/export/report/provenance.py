@@ -29,12 +29,12 @@ def provenance(project, options: ReportOptions) -> pd.DataFrame:
     rows = [("generated at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
             ("project", project.config.name), ("project folder", str(project.folder)),
             ("python", platform.python_version())]
-    if project.repo.active_codebook():
+    if project.has_codebook():
         book = project.codebook()
         rows.append(("codebook", f"{book.id} version {book.version}"))
     revision = project.revision()
     rows += [("codings (count, last id)", str(revision.codings)), ("segments (count, last id)", str(revision.segments)),
-             ("segmentation", str(project.repo.segmentation()))]
+             ("segmentation", str(project.segmentation()))]
     rows += [(f"option {name}", value) for name, value in options.recorded().items()]
     rows += [(f"version of {name}", _version(name)) for name in LIBRARIES]
     return pd.DataFrame(rows, columns=["name", "value"])

@@ -10,7 +10,7 @@ from qualcoder.export.report.model import ReportOptions, Section, Table
 def build(project, options: ReportOptions) -> Section | None:
     from qualcoder import analysis
 
-    if not project.repo.active_codebook():
+    if not project.has_codebook():
         return None
     book = project.codebook()
     language = book.languages[0] if book.languages else "fr"
