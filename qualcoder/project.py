@@ -27,7 +27,7 @@ from qualcoder.ingest.speakers import SpeakerLayout
 from qualcoder.ingest.structure import default_role, parse_structure, same_person
 from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument, Section, Turn
 from qualcoder.store.database import make_engine, upgrade
-from qualcoder.store.repository import DocumentConflict, Repository, Revision
+from qualcoder.store.repository import CodingSync, DocumentConflict, Repository, Revision
 from qualcoder.study import documents as study_documents
 from qualcoder.study import speakers as study_speakers
 from qualcoder.study.speakers import apply_groups
@@ -557,6 +557,67 @@ class Project:
         >>> # p.act("alice", "setting", "blind coding on", lambda changes: changes.insert("settings", {...}))
         """
         return self.repo.act(actor, kind, summary, work, undoable=undoable)
+
+    def setting(self, key: str) -> dict | None:
+        """A project setting's value (``blind``, ``session``, ``privacy``...), None when never set."""
+        return self.repo.setting(key)
+
+    def speaker_infos(self) -> list[SpeakerInfo]:
+        """The speakers.csv entries stored with the project (label, role, profession, organisation, file)."""
+        return self.repo.speakers()
+
+    def speaker_labels(self) -> set[str]:
+        """Every speaker label the documents' turns carry."""
+        return set(self.repo.turns_frame()["speaker"].dropna())
+
+    def value_groups(self) -> dict[str, dict[str, str]]:
+        """attribute -> {value: group} of the values counted as one group (``set_group``)."""
+        return self.repo.value_groups()
+
+    def parse_pipelines(self) -> dict[int, str]:
+        """doc_id -> the key of the pipeline that made its stored parse."""
+        return self.repo.parse_pipelines()
+
+    def stored_segments(self) -> pd.DataFrame:
+        """The segments as stored (segment_id, doc_id, position, offsets, speaker, section_index, turn), without
+        the document, speaker and text columns ``segments_df`` joins."""
+        return self.repo.segments_frame()
+
+    def code_versions(self, source: str) -> dict[str, str | None]:
+        """code -> the codebook version its codings from ``source`` (``rules``...) were made with."""
+        return self.repo.code_versions(source)
+
+    def codebook_history(self) -> dict[str, tuple[dict, str]]:
+        """version -> (content, source) of every codebook the project ever loaded."""
+        return self.repo.codebook_history()
+
+    def sync_codings(self, rows: list[dict], actor: str, kind: str, summary: str, **match) -> CodingSync:
+        """Make the codings ``match`` keeps (as ``stored_codings``) equal ``rows``: how rules and models store their
+        codings, re-run rather than undone; a coding a person accepted or rejected is kept."""
+        return self.repo.sync_codings(rows, actor, kind, summary, **match)
+
+    def stored_topic_runs(self) -> pd.DataFrame:
+        """The topic runs as stored (id, name, created_at, segmentation, params, report), oldest first."""
+        return self.repo.topic_runs_frame()
+
+    def stored_topics(self, run_id: int) -> pd.DataFrame:
+        """language, topic, label, words, size of one stored topic run."""
+        return self.repo.topics_frame(run_id)
+
+    def stored_topic_assignments(self, run_id: int) -> pd.DataFrame:
+        """segment -> topic (with its document, offsets, language and probability) of one stored topic run."""
+        return self.repo.topic_assignments_frame(run_id)
+
+    def topic_run_taken(self, name: str) -> bool:
+        """Whether a topic run already has this name."""
+        return self.repo.topic_run_taken(name)
+
+    def save_topic_run(self, name: str, params: dict, report: dict, topics: list[dict], assignments: list[dict],
+                       complete_report: Callable[[], dict] | None = None) -> int:
+        """Store a fitted run (on the current segmentation) in one transaction; returns its id. ``complete_report``
+        is called once the rows are written, before the commit, and its report replaces ``report``."""
+        return self.repo.save_topic_run(name, self.segmentation() or "", params, report, topics, assignments,
+                                        complete_report=complete_report)
 
     def use_codebook(self, book: Codebook, force: bool = False, merge: dict[str, str] | None = None, *,
                      dry_run: bool = False, actor: str = "codebook") -> CodebookChange:

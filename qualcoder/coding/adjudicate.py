@@ -59,7 +59,7 @@ def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
 def _record(project, doc_id, start, end, code, decision, coders, decided_by, sources: pd.DataFrame) -> int:
     """Store the decision and its consensus codings as one logged action: an earlier decision on that span and code
     is reverted (its consensus codings removed) in the same action, so one undo restores it."""
-    text = project.repo.texts()[doc_id][1]
+    text = project.texts()[doc_id]
     version = project.codebook().version
     spans = sorted({(int(s), int(e)) for s, e in sources[["start", "end"]].itertuples(index=False)})
     new = [coding_row(doc_id, text, s, e, code, CONSENSUS, source="manual", version=version,
@@ -77,7 +77,7 @@ def _record(project, doc_id, start, end, code, decision, coders, decided_by, sou
         return decision_id
 
     summary = f"decide {code} on {start}-{end} of document {doc_id}: {decision}"
-    decision_id, _ = project.repo.act(decided_by, "adjudicate", summary, work)
+    decision_id, _ = project.act(decided_by, "adjudicate", summary, work)
     return decision_id
 
 
@@ -90,8 +90,8 @@ def _revert(changes: Changes, decision_id: int) -> None:
 def undo(project, decision_id: int, decided_by: str | None = None) -> None:
     """Revert a decision (its consensus codings removed), as a logged action of ``decided_by`` (by default whoever
     made the decision)."""
-    decisions = project.repo.decisions_frame()
-    found = decisions[(decisions["id"] == decision_id) & decisions["reverted_at"].isna()]
+    decisions = project.decisions_df()
+    found = decisions[(decisions["decision_id"] == decision_id) & decisions["reverted_at"].isna()]
     if found.empty:
         raise AgreementError(f"decision {decision_id} does not exist or was already undone", place="--undo",
                              fix="List decisions with `qualcoder agreement decisions`.")
@@ -104,4 +104,4 @@ def undo(project, decision_id: int, decided_by: str | None = None) -> None:
                                  fix="List decisions with `qualcoder agreement decisions`.")
         _revert(changes, decision_id)
 
-    project.repo.act(actor, "adjudicate-undo", f"undo decision {decision_id}", work)
+    project.act(actor, "adjudicate-undo", f"undo decision {decision_id}", work)

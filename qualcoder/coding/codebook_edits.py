@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 
 from qualcoder.coding.codebook import COLOR_PATTERN, Codebook, parse_codebook, to_document
-from qualcoder.coding.codebooks import active_codebook, human_codings_per_code, stale_codebook, store_version
+from qualcoder.coding.codebooks import human_codings_per_code, stale_codebook, store_version
 from qualcoder.errors import CodebookChangeRefused, InvalidCodebook, UnknownCode
 
 PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974",
@@ -51,7 +51,7 @@ def _change(project, actor: str, kind: str, summary: str, edit: Callable[[dict],
             expected_version: str | None, renames: dict[str, str] | None = None, dropped: tuple[str, ...] = ()
             ) -> Codebook:
     """Apply ``edit`` to the current codebook's document, validate, store as a new version; the new codebook."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     if expected_version is not None and expected_version != book.version:
         raise stale_codebook(expected_version, book.version)
     document = to_document(book)
@@ -72,7 +72,7 @@ def add_code(project, actor: str, label: str | dict[str, str], *, parent: str | 
              color: str | None = None, definition: str | dict[str, str] | None = None,
              expected_version: str | None = None) -> str:
     """Add a code (its id made from the label under its parent unless given); returns the id."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     if parent is not None:
         _require(book, parent)
     labels = _labels(book, label)
@@ -109,7 +109,7 @@ def update_code(project, actor: str, code_id: str, *, label: dict[str, str] | No
                 exclude: dict[str, list[str]] | None = None, color: str | None = None,
                 example: tuple[str, str] | None = None, expected_version: str | None = None) -> Codebook:
     """Relabel (per language), define, give criteria, recolour, or add an example ``(text, source)`` to a code."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, code_id)
 
     def edit(document: dict) -> None:
@@ -136,7 +136,7 @@ def update_code(project, actor: str, code_id: str, *, label: dict[str, str] | No
 def move_code(project, actor: str, code_id: str, parent: str | None, *, expected_version: str | None = None
               ) -> Codebook:
     """Put a code under another parent (``None``: top level); a move that makes a cycle is refused."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, code_id)
     if parent is not None:
         _require(book, parent)
@@ -165,7 +165,7 @@ def _ancestors(book: Codebook, code_id: str) -> list[str]:
 def merge_codes(project, actor: str, source: str, target: str, *, expected_version: str | None = None) -> Codebook:
     """Merge ``source`` into ``target``: its codings and memos move to ``target``, its children go under it, and
     ``source`` leaves the codebook."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, source)
     _require(book, target)
     if source == target:
@@ -193,13 +193,13 @@ def merge_codes(project, actor: str, source: str, target: str, *, expected_versi
 def delete_code(project, actor: str, code_id: str, *, expected_version: str | None = None) -> Codebook:
     """Delete a code nobody has used: refused while it has children or a person's codings (merge it instead).
     Its rule and model codings go with it."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, code_id)
     children = [c.id for c in book.children(code_id)]
     if children:
         raise CodebookChangeRefused(f"{code_id!r} has codes under it ({', '.join(children)})", place=code_id,
                                     fix="Move or delete them first, or merge the code into another.")
-    human = human_codings_per_code(project.repo.codings_frame(columns=["code", "source", "status"])).get(code_id, 0)
+    human = human_codings_per_code(project.stored_codings(columns=["code", "source", "status"])).get(code_id, 0)
     if human:
         raise CodebookChangeRefused(f"{code_id!r} carries {human} coding(s) made or accepted by a person",
                                     place=code_id, fix="Merge it into another code instead: the codings move there.")

@@ -84,7 +84,7 @@ def apply_codes(project, doc: int | str, start: int, end: int, codes: Sequence[s
         return [changes.insert("codings", row) for row in rows]
 
     summary = f"apply {', '.join(codes)} to {document.name} {start}-{end} «{_quote(document.text[start:end])}»"
-    ids, _ = project.repo.act(coder, "apply", summary, work)
+    ids, _ = project.act(coder, "apply", summary, work)
     return ids
 
 
@@ -107,7 +107,7 @@ def _existing(changes: Changes, coding_id: int, project=None) -> dict:
 
 
 def _found(project, coding_id: int) -> dict:
-    found = project.repo.coding(coding_id)
+    found = project.coding(coding_id)
     if found is None:
         raise StaleView(f"there is no coding {coding_id}", place=f"coding {coding_id}",
                         fix="It may have been removed meanwhile: reload the page, or list codings with "
@@ -125,7 +125,7 @@ def remove_coding(project, coding_id: int, coder: str | None = None) -> None:
         _existing(changes, coding_id, project)
         changes.delete("codings", coding_id)
 
-    project.repo.act(actor, "remove", f"remove coding {coding_id} ({found['code']}, {found['coder']})", work)
+    project.act(actor, "remove", f"remove coding {coding_id} ({found['code']}, {found['coder']})", work)
 
 
 def edit_coding(project, coding_id: int, coder: str, *, code: str | None = None, memo: str | None = None) -> None:
@@ -148,7 +148,7 @@ def edit_coding(project, coding_id: int, coder: str, *, code: str | None = None,
 
     what = " and ".join(part for part, given in (("code → " + str(code), code is not None),
                                                  ("memo", memo is not None)) if given)
-    project.repo.act(coder, "edit", f"edit coding {coding_id}: {what}", work)
+    project.act(coder, "edit", f"edit coding {coding_id}: {what}", work)
 
 
 def resize_coding(project, coding_id: int, start: int, end: int, coder: str, *,
@@ -167,7 +167,7 @@ def resize_coding(project, coding_id: int, start: int, end: int, coder: str, *,
         _refuse_duplicate(changes, {**row, "start": start, "end": end}, f"coding {coding_id}", ignore=coding_id)
         changes.update("codings", coding_id, {"start": start, "end": end, "snippet": document.text[start:end]})
 
-    project.repo.act(coder, "resize", f"resize coding {coding_id} to {start}-{end} «{_quote(document.text[start:end])}»",
+    project.act(coder, "resize", f"resize coding {coding_id} to {start}-{end} «{_quote(document.text[start:end])}»",
                      work)
     return start, end
 
@@ -185,7 +185,7 @@ def decide(project, coding_id: int, coder: str, accept: bool) -> None:
                                 place=f"coding {coding_id}", fix="Edit or remove it instead.")
         changes.update("codings", coding_id, {"status": verdict, "decided_by": coder})
 
-    project.repo.act(coder, "accept" if accept else "reject", f"{'accept' if accept else 'reject'} coding {coding_id}",
+    project.act(coder, "accept" if accept else "reject", f"{'accept' if accept else 'reject'} coding {coding_id}",
                      work)
 
 
@@ -204,7 +204,7 @@ def add_memo(project, target: str, target_id: str | int, coder: str, text: str) 
     if target == "code":
         require_code(project.codebook(), str(target_id))
     elif target == "speaker":
-        known = set(project.repo.turns_frame()["speaker"].dropna())
+        known = project.speaker_labels()
         if str(target_id) not in known:
             raise InvalidCoding(f"nobody speaks as {target_id!r} in this project", place="memo",
                                 fix="Give a speaker label as the documents write it.")
@@ -217,7 +217,7 @@ def add_memo(project, target: str, target_id: str | int, coder: str, text: str) 
             values["coding_id"] = _existing(changes, int(target_id))["id"]
         return changes.insert("memos", values)
 
-    memo_id, _ = project.repo.act(coder, "memo", f"memo on {target} {values['target_id']}".rstrip(), work)
+    memo_id, _ = project.act(coder, "memo", f"memo on {target} {values['target_id']}".rstrip(), work)
     return memo_id
 
 
@@ -231,7 +231,7 @@ def edit_memo(project, memo_id: int, coder: str, text: str) -> None:
             raise StaleView(f"there is no memo {memo_id}", place=f"memo {memo_id}", fix="Reload the page.")
         changes.update("memos", memo_id, {"text": text.strip(), "updated_at": now()})
 
-    project.repo.act(coder, "memo-edit", f"edit memo {memo_id}", work)
+    project.act(coder, "memo-edit", f"edit memo {memo_id}", work)
 
 
 def remove_memo(project, memo_id: int, coder: str) -> None:
@@ -242,7 +242,7 @@ def remove_memo(project, memo_id: int, coder: str) -> None:
             raise StaleView(f"there is no memo {memo_id}", place=f"memo {memo_id}", fix="Reload the page.")
         changes.delete("memos", memo_id)
 
-    project.repo.act(coder, "memo-remove", f"remove memo {memo_id}", work)
+    project.act(coder, "memo-remove", f"remove memo {memo_id}", work)
 
 
 # undo and redo -------------------------------------------------------------------------------------------------

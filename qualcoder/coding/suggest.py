@@ -31,7 +31,7 @@ class NotEnoughCodings(QualcoderError):
 
 def segment_lemma_lists(project, segments: pd.DataFrame) -> list[list[str]]:
     """Each segment's lemmas, from the stored parses (an unparsed document gives none)."""
-    parses = project.repo.parses()
+    parses = project.parses()
     return [parses[d].lemmas_between(s, e) if d in parses else []
             for d, s, e in zip(segments["doc_id"].tolist(), segments["start"].tolist(), segments["end"].tolist())]
 
@@ -51,7 +51,7 @@ def embedding_cache(project) -> str:
 
 
 def human_codings(project, coders: list[str] | None = None) -> pd.DataFrame:
-    codings = project.repo.codings_frame()
+    codings = project.stored_codings()
     human = codings[codings["source"].isin(HUMAN_SOURCES) | (codings["status"] == "accepted")]
     return human[human["coder"].isin(coders)] if coders else human
 
@@ -128,9 +128,9 @@ def suggest(project, min_confidence: float | None = None) -> int:
     cut_offs = dict(zip(model.classes_, getattr(model, "thresholds_", [0.5] * len(model.classes_))))
     segments, scores = probabilities(project)
     human = label_segments(segments, human_codings(project))
-    decided = project.repo.codings_frame(source="model", coder=MODEL_CODER, not_status="suggested")
+    decided = project.stored_codings(source="model", coder=MODEL_CODER, not_status="suggested")
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
-    texts = project.repo.texts()
+    texts = project.texts()
     version = project.codebook().version
     rows = []
     for index, row in enumerate(segments.itertuples()):
@@ -141,10 +141,10 @@ def suggest(project, min_confidence: float | None = None) -> int:
                 continue
             if (row.doc_id, row.start, code) in refused:
                 continue
-            rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)][1], int(row.start), int(row.end), code,
+            rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)], int(row.start), int(row.end), code,
                                    MODEL_CODER, source="model", status="suggested", version=version,
                                    confidence=round(p, 4)))
-    project.repo.sync_codings(rows, MODEL_CODER, "suggest", "suggest", source="model", coder=MODEL_CODER,
+    project.sync_codings(rows, MODEL_CODER, "suggest", "suggest", source="model", coder=MODEL_CODER,
                               status="suggested")
     return len(rows)
 

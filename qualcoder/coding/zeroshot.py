@@ -49,7 +49,7 @@ class SentenceScores:
 def segment_sentences(project, segments: pd.DataFrame) -> tuple[list[tuple[int, int, int]], list[int]]:
     """The stored parse's sentences inside each segment (the whole segment when it has none), and each
     sentence's segment row."""
-    parses = project.repo.parses(segments["doc_id"].unique().tolist())
+    parses = project.parses(segments["doc_id"].unique().tolist())
     sentences, owners = [], []
     for row, (doc, start, end) in enumerate(zip(segments["doc_id"], segments["start"], segments["end"])):
         inside = [(s, e) for s, e in (parses[doc].sentences if doc in parses else []) if s >= start and e <= end]
@@ -70,8 +70,8 @@ def score_segments(project, segments: pd.DataFrame, book: Codebook, backend: str
     code_vectors = cache.embed([text for _, text in pieces])
     owner_of_piece = np.array([index for index, _ in pieces])
     sentences, owners = segment_sentences(project, segments)
-    texts = project.repo.texts()
-    vectors = cache.embed([texts[d][1][s:e] for d, s, e in sentences], progress=progress)
+    texts = project.texts()
+    vectors = cache.embed([texts[d][s:e] for d, s, e in sentences], progress=progress)
     similarity = vectors @ code_vectors.T  # sentences x pieces
     per_code = np.full((len(sentences), len(codes)), -1.0)
     for index in range(len(codes)):
@@ -148,9 +148,9 @@ def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float 
     thresholds = calibrated_thresholds(scores, human, segment_ids) if min_score is None and human else {}
     if min_score is None and not thresholds:
         min_score = 0.5  # no human codings to calibrate on: a cosine most unrelated sentences stay below
-    decided = project.repo.codings_frame(coder=ZERO_SHOT_CODER, not_status="suggested")
+    decided = project.stored_codings(coder=ZERO_SHOT_CODER, not_status="suggested")
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
-    texts, version = project.repo.texts(), book.version
+    texts, version = project.texts(), book.version
     rows = []
     for row, sid in enumerate(segment_ids):
         for index in np.argsort(-scores.scores[row])[:top]:
@@ -161,9 +161,9 @@ def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float 
             doc, start, end = scores.sentences[scores.best_sentence[row, index]]
             if (doc, start, code) in refused:
                 continue
-            rows.append(coding_row(doc, texts[doc][1], start, end, code, ZERO_SHOT_CODER, source="model",
+            rows.append(coding_row(doc, texts[doc], start, end, code, ZERO_SHOT_CODER, source="model",
                                    status="suggested", version=version, confidence=round(score, 4)))
-    project.repo.sync_codings(rows, "model", "suggest", "zero-shot suggest", coder=ZERO_SHOT_CODER,
+    project.sync_codings(rows, "model", "suggest", "zero-shot suggest", coder=ZERO_SHOT_CODER,
                               status="suggested")  # logged under the machine actor "model"
     return {"suggestions": len(rows), "backend": backend, "calibrated_codes": len(thresholds),
             "min_score": min_score}

@@ -76,7 +76,7 @@ def _targets(project, book, documents: pd.DataFrame, kind: str, coder: str) -> l
     if kind == "document":
         return [("document", str(d), name) for d, name in zip(documents["doc_id"], documents["name"])]
     if kind == "speaker":
-        speakers = sorted(set(project.speakers_df(grouped=False)["speaker"]))
+        speakers = sorted(project.speaker_labels())
         return [("speaker", s, s) for s in speakers]
     codings = project.codings_df(coder=coder or None).head(LISTED)  # a coder's own codings, most often
     return [("coding", str(r.coding_id), f"{r.coding_id} · {r.code} · {studio.quote(str(r.text), 50)}")

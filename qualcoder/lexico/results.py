@@ -59,7 +59,7 @@ class LexicoRun:
         frame = self.stored.rename(columns={"cls": "class"})
         table = segment_table(self.project).drop(columns=["position", "turn", "words"], errors="ignore")
         placed = place_in_segments(frame, table).rename(columns={"segment_id": "project_segment"})
-        texts = {doc_id: text for doc_id, (_, text) in self.project.repo.texts().items()}
+        texts = self.project.texts()
         placed["text"] = [texts[d][s:e] for d, s, e in zip(placed["doc_id"], placed["start"], placed["end"])]
         first = ["position", "class", "doc", "doc_id", "start", "end"]
         return placed[first + [c for c in placed.columns if c not in first]]
@@ -75,8 +75,8 @@ class LexicoRun:
         if prepared is not None and len(prepared.segments.frame) == len(self.stored):
             return prepared.forms
         doc_ids = self.stored["doc_id"].unique().tolist()
-        parses = self.project.repo.parses(doc_ids)
-        texts = {doc_id: text for doc_id, (_, text) in self.project.repo.texts().items() if doc_id in parses}
+        parses = self.project.parses(doc_ids)
+        texts = {doc_id: text for doc_id, text in self.project.texts().items() if doc_id in parses}
         segments = with_tokens(self.stored, texts, parses)
         o = self.options
         return build_forms(segments, o.lemmas, o.language, o.active, o.min_freq, o.max_forms,

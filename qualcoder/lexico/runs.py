@@ -125,7 +125,7 @@ def _documents(project, options: LexicoOptions) -> pd.DataFrame:
 def prepare(project, options: LexicoOptions) -> Prepared:
     """Cut the selected documents into segments and build their forms (nothing is stored)."""
     options.check()
-    if not project.repo.counts()["segments"]:
+    if not project.counts()["segments"]:
         raise NotSegmented("the project has no segments", place="project",
                            fix="Run `qualcoder segment` first (it parses the documents once).")
     documents = _documents(project, options)
@@ -133,9 +133,9 @@ def prepare(project, options: LexicoOptions) -> Prepared:
         raise TooFewSegments(f"no {options.language} document matches the selection", place="--where",
                              fix="Check --language and --where (e.g. --where type=minutes).")
     doc_ids = sorted(documents["doc_id"].tolist())
-    parses = project.repo.parses(doc_ids)
-    texts = {doc_id: text for doc_id, (_, text) in project.repo.texts().items() if doc_id in parses}
-    turns = project.repo.turns()
+    parses = project.parses(doc_ids)
+    texts = {doc_id: text for doc_id, text in project.texts().items() if doc_id in parses}
+    turns = project.turns()
     segments = cut_segments(texts, parses, turns, doc_ids, options.segment_size, _skipped_turns(project, turns,
                                                                                                  options))
     notes = []
@@ -199,7 +199,7 @@ def fit(project, options: LexicoOptions | None = None, progress: Progress | None
     report = {"versions": versions(), "notes": list(prepared.notes), "segments": n,
               "forms": len(prepared.forms.table), "active_forms": int(prepared.forms.table["active"].sum()),
               "words": int(prepared.segments.frame["words"].sum()),
-              "pipelines": sorted(set(project.repo.parse_pipelines().get(int(d)) or "" for d in
+              "pipelines": sorted(set(project.parse_pipelines().get(int(d)) or "" for d in
                                       prepared.segments.frame["doc_id"].unique()))}
     if options.language == "fr":
         from qualcoder.lexico.lexicon import lexique

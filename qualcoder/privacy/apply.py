@@ -112,7 +112,7 @@ def plan(project, *, style: str = "label", accepted_only: bool = False, override
          ) -> Plan:
     """Group the detections kept (not rejected; with ``accepted_only`` only the accepted ones) into entities and
     compute each document's new text. Nothing is written."""
-    if project.repo.setting(STATE_KEY):
+    if project.setting(STATE_KEY):
         raise AlreadyPseudonymised("this project is already a pseudonymised one", place=str(project.folder),
                                    fix="Pseudonymise the original project, or detect again in this one with "
                                        "`qualcoder pseudonymise detect` (its names are already pseudonyms).")
@@ -165,7 +165,7 @@ def _professions(project, documents) -> dict[str, str]:
     """A speaker's or attendee's name (and each of its forms) -> their profession: ``[Neurologue 1]``."""
     from qualcoder.privacy.detect import name_forms
 
-    people = [(info.label, info.profession) for info in project.repo.speakers() if info.profession]
+    people = [(info.label, info.profession) for info in project.speaker_infos() if info.profession]
     for column in ("attendees", "apologies"):
         for listed in documents.get(column, []):
             for person in listed if isinstance(listed, list) else []:
@@ -288,13 +288,13 @@ def _mark(project, actor: str, state: dict, documents: int) -> None:
     def work(changes) -> None:
         changes.insert("settings", {"key": STATE_KEY, "value": state})
 
-    project.repo.act(actor, "pseudonymise", f"pseudonymised: {documents} documents, {state['entities']} entities",
+    project.act(actor, "pseudonymise", f"pseudonymised: {documents} documents, {state['entities']} entities",
                      work, undoable=False)
 
 
 def state(project) -> dict | None:
     """The pseudonymisation record of a pseudonymised project (None for any other)."""
-    return project.repo.setting(STATE_KEY)
+    return project.setting(STATE_KEY)
 
 
 def summary(plan_: Plan) -> list[dict]:

@@ -8,7 +8,7 @@ from qualcoder.errors import OriginalReimported
 
 def refuse_originals(project, documents) -> None:
     """``[Q970]`` (nothing stored) when one of ``documents`` is an original of this pseudonymised project."""
-    state = project.repo.setting("privacy")
+    state = project.setting("privacy")
     if not state:
         return
     originals = set(state.get("original_sha256", []))

@@ -35,8 +35,8 @@ class DetectReport:
 
 def known_names(project) -> dict[str, str]:
     """Speakers' names (turn labels, speakers.csv, minutes attendee lists) as ``{form: "person"}``."""
-    labels = {info.label for info in project.repo.speakers()}
-    labels |= {turn.speaker for turns in project.repo.turns().values() for turn in turns if turn.speaker}
+    labels = {info.label for info in project.speaker_infos()}
+    labels |= {turn.speaker for turns in project.turns().values() for turn in turns if turn.speaker}
     documents = project.documents_df(with_text=False, grouped=False)
     for column in ("attendees", "apologies"):
         for people in documents.get(column, []):
@@ -48,7 +48,7 @@ def known_names(project) -> dict[str, str]:
 
 def terms(project) -> dict[str, str]:
     """The project's own terms to pseudonymise (``{"Les Tilleuls": "place"}``)."""
-    return dict((project.repo.setting(TERMS_KEY) or {}).get("terms", {}))
+    return dict((project.setting(TERMS_KEY) or {}).get("terms", {}))
 
 
 def load_terms(path: str | Path) -> dict[str, str]:
@@ -84,7 +84,7 @@ def set_terms(project, actor: str, new_terms: dict[str, str]) -> None:
         else:
             changes.insert("settings", {"key": TERMS_KEY, "value": {"terms": new_terms}})
 
-    project.repo.act(actor, "privacy-terms", f"pseudonymisation terms: {len(new_terms)}", work)
+    project.act(actor, "privacy-terms", f"pseudonymisation terms: {len(new_terms)}", work)
 
 
 def detect(project, actor: str, options: DetectOptions | None = None,
@@ -132,7 +132,7 @@ def detect(project, actor: str, options: DetectOptions | None = None,
         for row in rows:
             changes.insert("privacy_detections", row)
 
-    project.repo.act(actor, "privacy-detect", f"pseudonymisation: {len(rows)} detections", work)
+    project.act(actor, "privacy-detect", f"pseudonymisation: {len(rows)} detections", work)
     return DetectReport(len(docs), len(rows), len(keep), by_category)
 
 
@@ -192,7 +192,7 @@ def decide(project, actor: str, ids: Sequence[int], *, status: str | None = None
         return len(chosen)
 
     summary = f"pseudonymisation review: {len(chosen)} detections {values.get('status', '')} {category or ''}"
-    return project.repo.act(actor, "privacy-review", summary.strip(), work)[0]
+    return project.act(actor, "privacy-review", summary.strip(), work)[0]
 
 
 def add(project, actor: str, doc: int | str, start: int, end: int, category: str, *,
@@ -239,7 +239,7 @@ def add(project, actor: str, doc: int | str, start: int, end: int, category: str
                                                   "decided_by": actor})
         return len(wanted)
 
-    return project.repo.act(actor, "privacy-add", f"pseudonymisation: {value!r} added as {category}", work)[0]
+    return project.act(actor, "privacy-add", f"pseudonymisation: {value!r} added as {category}", work)[0]
 
 
 def progress_counts(project) -> dict[str, int]:

@@ -41,6 +41,6 @@ def set_document(project, actor: str, doc: int | str, *, doc_type: str | None = 
             values["attributes"] = merged
         changes.update("documents", document.id, values)
 
-    project.repo.act(actor, "document-edit", f"document {document.name}: "
+    project.act(actor, "document-edit", f"document {document.name}: "
                      + ", ".join(k for k, v in (("type", doc_type), ("date", date), ("attributes", attributes or remove))
                                  if v is not None), work)

@@ -50,7 +50,7 @@ def set_speaker(project, actor: str, doc: int | str, label: str, *, role: str | 
             changes.insert("speakers", {"label": label, "file": document.name, **values, "attributes": extra})
 
     what = ", ".join(f"{k} {v!r}" for k, v in {**given, **(attributes or {})}.items() if v is not None)
-    project.repo.act(actor, "speaker-edit", f"speaker {label} in {document.name}: {what}", work)
+    project.act(actor, "speaker-edit", f"speaker {label} in {document.name}: {what}", work)
 
 
 def _none(value):
@@ -78,7 +78,7 @@ def set_group(project, actor: str, attribute: str, values: Iterable[str], group:
             else:
                 changes.insert("value_groups", {"attribute": attribute, "value": value, "group_name": group})
 
-    project.repo.act(actor, "group-edit", f"{attribute}: {', '.join(values)} → {group}", work)
+    project.act(actor, "group-edit", f"{attribute}: {', '.join(values)} → {group}", work)
 
 
 def remove_group(project, actor: str, attribute: str, value: str) -> None:
@@ -91,7 +91,7 @@ def remove_group(project, actor: str, attribute: str, value: str) -> None:
                                   fix="List the groups with `qualcoder groups list`.")
         changes.delete("value_groups", rows[0]["id"])
 
-    project.repo.act(actor, "group-remove", f"{attribute}: {value} no longer grouped", work)
+    project.act(actor, "group-remove", f"{attribute}: {value} no longer grouped", work)
 
 
 def groupable_attributes(project) -> set[str]:
@@ -114,6 +114,6 @@ def apply_groups(frame: pd.DataFrame, groups: Mapping[str, Mapping[str, str]]) -
 
 def groups_df(project) -> pd.DataFrame:
     """One row per grouped value: attribute, value, group."""
-    rows = [(attribute, value, group) for attribute, mapping in sorted(project.repo.value_groups().items())
+    rows = [(attribute, value, group) for attribute, mapping in sorted(project.value_groups().items())
             for value, group in sorted(mapping.items())]
     return pd.DataFrame(rows, columns=["attribute", "value", "group"])

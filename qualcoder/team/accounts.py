@@ -200,7 +200,7 @@ def add_user(project, name: str, password: str, role: str, *, actor: str | None 
         raise QualcoderError(f"there is already a user {name!r}", place="user add", fix="Choose another name.")
     values = {"name": name, "password_hash": _hasher().hash(password), "role": role, "created_at": now()}
     actor = actor or (current_user().name if current_user() else name)
-    project.repo.act(actor, "user-add", f"add user {name} ({role})", lambda changes: changes.insert("users", values))
+    project.act(actor, "user-add", f"add user {name} ({role})", lambda changes: changes.insert("users", values))
     project.refresh_team()
 
 
@@ -215,7 +215,7 @@ def set_role(project, name: str, role: str, actor: str) -> None:
                                    fix="Make someone else an owner first.")
         changes.update("users", row["id"], {"role": role})
 
-    project.repo.act(actor, "user-role", f"user {name} becomes {role}", work)
+    project.act(actor, "user-role", f"user {name} becomes {role}", work)
 
 
 def remove_user(project, name: str, actor: str) -> None:
@@ -226,7 +226,7 @@ def remove_user(project, name: str, actor: str) -> None:
                                    fix="Make someone else an owner first.")
         changes.delete("users", row["id"])
 
-    project.repo.act(actor, "user-remove", f"remove user {name} (their codings stay)", work)
+    project.act(actor, "user-remove", f"remove user {name} (their codings stay)", work)
     project.refresh_team()
 
 
@@ -240,7 +240,7 @@ def set_password(project, name: str, password: str, actor: str) -> None:
     def work(changes: Changes) -> None:
         changes.update("users", _user_row(changes, name)["id"], {"password_hash": _hasher().hash(password)})
 
-    project.repo.act(actor, "user-password", f"new password for {name}", work)
+    project.act(actor, "user-password", f"new password for {name}", work)
 
 
 def _user_row(changes: Changes, name: str) -> dict:

@@ -100,7 +100,7 @@ def _merge(project, theirs, actor: str, dry_run: bool, place: str) -> MergeRepor
         return report
 
     try:
-        project.repo.act(actor, "merge", f"merge {place}", work)
+        project.act(actor, "merge", f"merge {place}", work)
     except _DryRun as done:
         return done.report
     return report

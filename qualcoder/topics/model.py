@@ -185,9 +185,10 @@ def people_words(project) -> set[str]:
     """Words of speaker labels and attendee names: names are not topics."""
     from qualcoder.ingest.structure import TITLES
 
-    names = set(project.repo.turns_frame()["speaker"].dropna())
-    for attributes in project.repo.documents_frame(with_text=False)["attributes"]:
-        for person in (attributes or {}).get("attendees", []) or []:
+    names = project.speaker_labels()
+    documents = project.documents_df(with_text=False, grouped=False)
+    for attendees in documents.get("attendees", ()):
+        for person in attendees if isinstance(attendees, list) else []:
             names.add(person.get("name", ""))
     return {w for name in names for w in re.split(r"[\s.]+", name.lower()) if len(w) > 1 and w not in TITLES}
 
@@ -310,7 +311,7 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
 
         model_directory(options.embeddings)  # the clear offline error, before any work
     name = options.name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
-    if project.repo.topic_run_taken(name):
+    if project.topic_run_taken(name):
         raise TopicError(f"a topic run named {name!r} exists", place="--name", fix="Choose another name.")
     segments, stops = _segments_with_lemmas(project)
     if segments.empty:
@@ -319,7 +320,7 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
     usable = segments[~short]
     language_choice = _language_choice(options)
     groups = _groups(usable, language_choice)
-    book = project.codebook() if (options.guided and project.repo.active_codebook()) else None
+    book = project.codebook() if (options.guided and project.has_codebook()) else None
     if options.guided and book is None:
         raise TopicError("guided mode needs a codebook", place="--guided",
                          fix="Load one with `qualcoder codebook load FILE`.")
@@ -363,8 +364,7 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
         topics = [t for f in fits for t in f.topics]
         assignments = [a for f in fits for a in f.assignments]
         # the rows are written while the last group's quality figures are computed
-        return project.repo.save_topic_run(name, project.repo.segmentation() or "", params, report, topics,
-                                           assignments, complete_report=with_quality)
+        return project.save_topic_run(name, params, report, topics, assignments, complete_report=with_quality)
 
 
 def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:

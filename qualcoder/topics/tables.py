@@ -19,7 +19,7 @@ class TopicRun:
     """
 
     def __init__(self, project, run_id: int):
-        runs = project.repo.topic_runs_frame()
+        runs = project.stored_topic_runs()
         found = runs[runs["id"] == run_id]
         if found.empty:
             raise TopicError(f"there is no topic run {run_id}", place="--run", fix="List runs: `qualcoder topics runs`.")
@@ -30,7 +30,7 @@ class TopicRun:
     @cached_property
     def topics(self) -> pd.DataFrame:
         """language, topic, label, top words, size, share of the language's segments."""
-        frame = self.project.repo.topics_frame(self.id)
+        frame = self.project.stored_topics(self.id)
         frame["top_words"] = frame["words"].map(", ".join)
         frame["share"] = (frame["size"] / frame.groupby("language")["size"].transform("sum")).round(4)
         frame["key"] = frame["language"] + ":" + frame["topic"].astype(str)
@@ -39,7 +39,7 @@ class TopicRun:
     @cached_property
     def assignments(self) -> pd.DataFrame:
         """segment -> topic with probability, and the segment's document, speaker, profession, date, text."""
-        frame = self.project.repo.topic_assignments_frame(self.id)
+        frame = self.project.stored_topic_assignments(self.id)
         segments = self.project.segments_df()[["segment_id", "doc", "type", "date", "speaker", "profession",
                                                "role", "language", "text"]]
         frame = frame.merge(segments.rename(columns={"language": "segment_language"}), on="segment_id", how="left")
