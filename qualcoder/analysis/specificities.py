@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -9,13 +11,16 @@ from qualcoder.analysis.errors import NothingToAnalyse, check_choice
 from qualcoder.analysis.tokens import place_in_segments, token_table
 from qualcoder.analysis.units import NO_DATE, UNKNOWN, check_attribute, segment_table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 METHODS = ("hypergeometric", "loglik")
 UNITS = ("lemma", "word")
 COLUMNS = ["group", "word", "group_count", "total_count", "group_tokens", "total_tokens", "expected", "score",
            "p_value"]
 
 
-def specificities(project, by: str, *, method: str = "hypergeometric", min_count: int = 5, unit: str = "lemma",
+def specificities(project: Project, by: str, *, method: str = "hypergeometric", min_count: int = 5, unit: str = "lemma",
                   top: int | None = None, include_unknown: bool = False) -> pd.DataFrame:
     """For each group of ``by`` and each word: group, word, group_count, total_count, group_tokens,
     total_tokens, expected, score, p_value; sorted by group, then score (most over-used first).
@@ -47,7 +52,7 @@ def specificities(project, by: str, *, method: str = "hypergeometric", min_count
     return frame.reset_index(drop=True)
 
 
-def _group_word_counts(project, table: pd.DataFrame, by: str, unit: str, include_unknown: bool) -> pd.DataFrame:
+def _group_word_counts(project: Project, table: pd.DataFrame, by: str, unit: str, include_unknown: bool) -> pd.DataFrame:
     """groups x words matrix of content-word counts."""
     from qualcoder.topics.model import _WORD, stop_words  # the stop lists the topic models use
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def token_table(project, doc_ids: Iterable[int] | None = None) -> pd.DataFrame:
+
+def token_table(project: Project, doc_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """One row per stored token: doc_id, start, end, lemma (lower-cased), in document and text order."""
     parses = project.parses(doc_ids)
     if not parses:

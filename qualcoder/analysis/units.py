@@ -8,6 +8,7 @@ built from these two frames, so they all count the same things.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from qualcoder.analysis.errors import InvalidOption, NothingToAnalyse, UnknownAt
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.coding.codebook import Codebook
 from qualcoder.coding.overlap import covered_segments
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ATTRIBUTES = ["speaker", "profession", "role", "organisation", "type", "language", "doc", "section", "network",
               "period", "year", "month", "quarter"]
@@ -28,7 +32,7 @@ _DOCUMENT_COLUMNS = {"doc_id", "name", "type", "language", "date", "format", "n_
                      "n_words", "text"}
 
 
-def attributes(project) -> list[str]:
+def attributes(project: Project) -> list[str]:
     """``ATTRIBUTES`` plus the project's document attributes with single values (site, title, ...).
 
     >>> # attributes(project)[-3:] -> ['site', 'title', 'venue']
@@ -49,7 +53,7 @@ def _document_attributes(documents: pd.DataFrame) -> pd.DataFrame:
     return documents[keep]
 
 
-def segment_table(project, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+def segment_table(project: Project, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """One row per segment: ids, offsets, ``words``, every attribute of ``attributes(project)``, no text.
 
     Missing values read ``(unknown)``; the date attributes of undated documents read ``(no date)``.
@@ -114,7 +118,7 @@ _NOT_ATTRIBUTES = {"segment_id", "doc_id", "start", "end", "position", "turn", "
 
 # -- the codebook and the code selection ----------------------------------------------------------------------
 
-def codebook_of(project) -> Codebook:
+def codebook_of(project: Project) -> Codebook:
     if not project.has_codebook():
         raise NothingToAnalyse("this project has no codebook", place="project",
                                fix="Load one with `qualcoder codebook load codebooks/FILE.yaml`.")
@@ -191,7 +195,7 @@ def code_targets(book: Codebook, present: Sequence[str], codes: Sequence[str] | 
 
 # -- codings to coded units --------------------------------------------------------------------------------
 
-def select_codings(project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+def select_codings(project: Project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                    include_suggestions: bool = False) -> pd.DataFrame:
     """The codings that count: status applied or accepted (plus suggested ones when asked), of these coders
     and sources."""
@@ -210,7 +214,7 @@ def select_codings(project, *, coders: Sequence[str] | None = None, sources: Seq
     return codings.rename(columns={"document_id": "doc_id"})
 
 
-def coded_units(project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+def coded_units(project: Project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                 codes: Sequence[str] | None = None, include_suggestions: bool = False, level: int | None = None,
                 table: pd.DataFrame | None = None, where: Mapping[str, Sequence[str]] | None = None
                 ) -> pd.DataFrame:

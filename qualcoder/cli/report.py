@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -11,6 +11,9 @@ import typer
 from qualcoder import analysis
 from qualcoder.analysis.errors import check_choice
 from qualcoder.cli.support import CsvOption, ProjectOption, _open, _print_frame, console, errors
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 report_app = typer.Typer(help="Analysis tables: frequencies, co-occurrence, crosstabs, timelines, KWIC, specificities.",
                          no_args_is_help=True)
@@ -64,7 +67,7 @@ def _plot(path: Path | None, build) -> None:
     console.print(f"Wrote the figure to {written}.")
 
 
-def _style(project, language: str):
+def _style(project: Project, language: str):
     from qualcoder import figures
 
     return figures.CodeStyle.of_project(project, language)
@@ -223,7 +226,7 @@ def timeline(
     _emit(frame, csv, output, f"Share of segments per {period}")
 
 
-def _split_timeline(project, frame: pd.DataFrame, split: str | None, selection: dict):
+def _split_timeline(project: Project, frame: pd.DataFrame, split: str | None, selection: dict):
     """One timeline per value of ``split`` among the segments the timeline kept (the whole one without split)."""
     if split is None:
         return frame

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qualcoder.cli.support import CsvOption, ProjectOption, _open, _print_frame, console
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 user_app = typer.Typer(help="Users of a shared project: add, list, remove, change a role or a password.",
                        no_args_is_help=True)
@@ -18,7 +21,7 @@ def _password(given: str | None) -> str:
     return given or typer.prompt("Password (8 characters or more)", hide_input=True, confirmation_prompt=True)
 
 
-def _me(project) -> str:
+def _me(project: Project) -> str:
     from qualcoder.team.accounts import current_user
 
     user = current_user()

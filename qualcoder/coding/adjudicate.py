@@ -6,11 +6,16 @@ never changed. A new decision on the same segment and code replaces the previous
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from qualcoder.coding.agreement import AgreementError, build_units
 from qualcoder.coding.manual import coding_row
 from qualcoder.store.journal import Changes, now
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 CONSENSUS = "consensus"
 GENERAL = ("both", "neither")
@@ -23,7 +28,7 @@ def _source_codings(codings: pd.DataFrame, coders: list[str], doc_id: int, start
     return mine[(mine["start"] < end) & (mine["end"] > start)]
 
 
-def resolve(project, coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> int:
+def resolve(project: Project, coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> int:
     """Record a decision on one segment and code: keep one coder's coding, both, or neither."""
     if keep not in (*coders, *GENERAL):
         raise AgreementError(f"--keep {keep!r} is not one of the coders, both or neither", place="--keep",
@@ -40,7 +45,7 @@ def resolve(project, coders: list[str], segment_id: int, code: str, keep: str, d
     return _record(project, doc_id, start, end, code, keep, coders, decided_by, sources)
 
 
-def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
+def resolve_agreed(project: Project, coders: list[str], decided_by: str) -> int:
     """Take into the consensus every (segment, code) on which all coders agree that the code applies."""
     segments, codings = project.agreement_inputs()
     units = build_units(segments, codings, coders, include_uncoded=False)
@@ -56,7 +61,7 @@ def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
     return done
 
 
-def _record(project, doc_id, start, end, code, decision, coders, decided_by, sources: pd.DataFrame) -> int:
+def _record(project: Project, doc_id, start, end, code, decision, coders, decided_by, sources: pd.DataFrame) -> int:
     """Store the decision and its consensus codings as one logged action: an earlier decision on that span and code
     is reverted (its consensus codings removed) in the same action, so one undo restores it."""
     text = project.texts()[doc_id]
@@ -87,7 +92,7 @@ def _revert(changes: Changes, decision_id: int) -> None:
         changes.delete("codings", coding["id"])
 
 
-def undo(project, decision_id: int, decided_by: str | None = None) -> None:
+def undo(project: Project, decision_id: int, decided_by: str | None = None) -> None:
     """Revert a decision (its consensus codings removed), as a logged action of ``decided_by`` (by default whoever
     made the decision)."""
     decisions = project.decisions_df()

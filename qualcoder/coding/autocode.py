@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -13,6 +14,9 @@ from qualcoder.coding.overlap import covered_segments
 from qualcoder.coding.rules import RULE_CODER, compile_rules, in_scope, match_document
 from qualcoder.errors import NotSegmented
 from qualcoder.store.repository import CodingSync
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 @dataclass
@@ -41,7 +45,7 @@ def _rules_of(code: Code) -> tuple:
     return (code.patterns, tuple(sorted(code.scope.items())))
 
 
-def codes_to_run(project, book: Codebook, requested: list[str] | None, everything: bool) -> list[Code]:
+def codes_to_run(project: Project, book: Codebook, requested: list[str] | None, everything: bool) -> list[Code]:
     """Explicit codes; else every code with rules when ``everything``; else new or changed codes only."""
     with_rules = [c for c in book.codes if c.patterns]
     if requested:
@@ -67,7 +71,7 @@ def codes_to_run(project, book: Codebook, requested: list[str] | None, everythin
     return chosen
 
 
-def autocode(project, codes: list[str] | None = None, dry_run: bool = False, everything: bool = False,
+def autocode(project: Project, codes: list[str] | None = None, dry_run: bool = False, everything: bool = False,
              progress=None) -> AutocodeReport:
     book = project.codebook()
     chosen = codes_to_run(project, book, codes, everything)
@@ -119,7 +123,7 @@ def autocode(project, codes: list[str] | None = None, dry_run: bool = False, eve
                           None if dry_run else stored)
 
 
-def _segments(project, chosen: list[Code]) -> pd.DataFrame:
+def _segments(project: Project, chosen: list[Code]) -> pd.DataFrame:
     """Segments with what the rules need: language, document type, and speakers only if a scope asks."""
     if any(key in code.scope for code in chosen for key in ("role", "profession")):
         return project.segments_df(with_text=False)
@@ -137,7 +141,7 @@ def _coded_segments(segments: pd.DataFrame, codings: pd.DataFrame, wanted: set[s
     return coded
 
 
-def _run_batch(project, book: Codebook, codes: list[Code], segments: pd.DataFrame, progress):
+def _run_batch(project: Project, book: Codebook, codes: list[Code], segments: pd.DataFrame, progress):
     texts = project.texts()
     ordered = segments.sort_values(["doc_id", "start"])
     by_doc: dict[int, list[tuple[int, int, int]]] = {}
@@ -169,7 +173,7 @@ def _run_batch(project, book: Codebook, codes: list[Code], segments: pd.DataFram
     return frame, declared - fired
 
 
-def unmatched_terms(project, book: Codebook) -> list[str]:
+def unmatched_terms(project: Project, book: Codebook) -> list[str]:
     """Terms of ``book`` whose lemmas occur nowhere in the project's parsed texts (``fr: forfait``).
 
     Usually the pipeline lemmatises the term alone differently from the same word in context (a noun taken

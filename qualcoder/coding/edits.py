@@ -11,12 +11,16 @@ the explorer and the tests share one set of rules and one history (``qualcoder u
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.coding.codebooks import require_code
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import InvalidCoding, NothingToUndo, StaleAction, StaleView
 from qualcoder.store.journal import Action, Changes, StaleChange, now
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 MEMO_TARGETS = ("code", "document", "coding", "speaker", "project")
 DECIDABLE_SOURCES = ("model", "rules")
@@ -59,7 +63,7 @@ def _refuse_duplicate(changes: Changes, row: dict, place: str, ignore: int | Non
                             place=place, fix="Nothing to add: edit or remove that coding instead.")
 
 
-def apply_codes(project, doc: int | str, start: int, end: int, codes: Sequence[str], coder: str, *,
+def apply_codes(project: Project, doc: int | str, start: int, end: int, codes: Sequence[str], coder: str, *,
                 memo: str | None = None, expected_text: str | None = None) -> list[int]:
     """Code ``document.text[start:end]`` (edge blanks trimmed) with each of ``codes``, as one action; the new ids.
 
@@ -95,7 +99,7 @@ def _coder(coder: str | None) -> str:
     return name
 
 
-def _existing(changes: Changes, coding_id: int, project=None) -> dict:
+def _existing(changes: Changes, coding_id: int, project: Project | None = None) -> dict:
     """The coding as it is now; with ``project``, refused if the logged-in coder may not change it."""
     row = changes.row("codings", coding_id)
     if row is None:
@@ -106,7 +110,7 @@ def _existing(changes: Changes, coding_id: int, project=None) -> dict:
     return row
 
 
-def _found(project, coding_id: int) -> dict:
+def _found(project: Project, coding_id: int) -> dict:
     found = project.coding(coding_id)
     if found is None:
         raise StaleView(f"there is no coding {coding_id}", place=f"coding {coding_id}",
@@ -115,7 +119,7 @@ def _found(project, coding_id: int) -> dict:
     return found
 
 
-def remove_coding(project, coding_id: int, coder: str | None = None) -> None:
+def remove_coding(project: Project, coding_id: int, coder: str | None = None) -> None:
     """Remove a coding and the memos on it (one action: undo brings both back). ``coder`` is who removes it (by
     default the coding's own coder)."""
     found = _found(project, coding_id)
@@ -128,7 +132,7 @@ def remove_coding(project, coding_id: int, coder: str | None = None) -> None:
     project.act(actor, "remove", f"remove coding {coding_id} ({found['code']}, {found['coder']})", work)
 
 
-def edit_coding(project, coding_id: int, coder: str, *, code: str | None = None, memo: str | None = None) -> None:
+def edit_coding(project: Project, coding_id: int, coder: str, *, code: str | None = None, memo: str | None = None) -> None:
     """Change a coding's code and/or its memo (``memo=""`` clears it)."""
     coder = _coder(coder)
     if code is None and memo is None:
@@ -151,7 +155,7 @@ def edit_coding(project, coding_id: int, coder: str, *, code: str | None = None,
     project.act(coder, "edit", f"edit coding {coding_id}: {what}", work)
 
 
-def resize_coding(project, coding_id: int, start: int, end: int, coder: str, *,
+def resize_coding(project: Project, coding_id: int, start: int, end: int, coder: str, *,
                   expected_text: str | None = None) -> tuple[int, int]:
     """Move a coding's span to ``start``-``end`` of its document (edge blanks trimmed); the new span."""
     coder = _coder(coder)
@@ -172,7 +176,7 @@ def resize_coding(project, coding_id: int, start: int, end: int, coder: str, *,
     return start, end
 
 
-def decide(project, coding_id: int, coder: str, accept: bool) -> None:
+def decide(project: Project, coding_id: int, coder: str, accept: bool) -> None:
     """Accept or reject a model suggestion or a rule coding. A rejected one is never made again by ``suggest``
     or ``autocode``; an accepted one counts as a person's coding."""
     coder = _coder(coder)
@@ -190,7 +194,7 @@ def decide(project, coding_id: int, coder: str, accept: bool) -> None:
 
 
 # memos ---------------------------------------------------------------------------------------------------------
-def add_memo(project, target: str, target_id: str | int, coder: str, text: str) -> int:
+def add_memo(project: Project, target: str, target_id: str | int, coder: str, text: str) -> int:
     """A memo on a ``code``, a ``document``, a ``coding``, a ``speaker`` (by label) or the ``project`` (its
     journal); its id."""
     coder = _coder(coder)
@@ -221,7 +225,7 @@ def add_memo(project, target: str, target_id: str | int, coder: str, text: str) 
     return memo_id
 
 
-def edit_memo(project, memo_id: int, coder: str, text: str) -> None:
+def edit_memo(project: Project, memo_id: int, coder: str, text: str) -> None:
     coder = _coder(coder)
     if not (text or "").strip():
         raise InvalidCoding("the memo is empty", place=f"memo {memo_id}", fix="Write some text, or remove the memo.")
@@ -234,7 +238,7 @@ def edit_memo(project, memo_id: int, coder: str, text: str) -> None:
     project.act(coder, "memo-edit", f"edit memo {memo_id}", work)
 
 
-def remove_memo(project, memo_id: int, coder: str) -> None:
+def remove_memo(project: Project, memo_id: int, coder: str) -> None:
     coder = _coder(coder)
 
     def work(changes: Changes) -> None:
@@ -246,17 +250,17 @@ def remove_memo(project, memo_id: int, coder: str) -> None:
 
 
 # undo and redo -------------------------------------------------------------------------------------------------
-def undo(project, coder: str) -> Action:
+def undo(project: Project, coder: str) -> Action:
     """Undo ``coder``'s latest action (an undo is itself logged); ``[Q521]`` when there is nothing to undo."""
     return _step(project, _coder(coder), undo=True)
 
 
-def redo(project, coder: str) -> Action:
+def redo(project: Project, coder: str) -> Action:
     """Redo ``coder``'s latest undone action, unless the coder acted since."""
     return _step(project, _coder(coder), undo=False)
 
 
-def _step(project, coder: str, undo: bool) -> Action:
+def _step(project: Project, coder: str, undo: bool) -> Action:
     word = "undo" if undo else "redo"
     try:
         action = project.repo.undo(coder) if undo else project.repo.redo(coder)

@@ -6,6 +6,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import joblib
 import numpy as np
@@ -18,6 +19,9 @@ from qualcoder.coding.manual import coding_row
 from qualcoder.coding.overlap import covered_segments
 from qualcoder.errors import QualcoderError
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 MODEL_CODER = "model"
 
 
@@ -29,28 +33,28 @@ class NotEnoughCodings(QualcoderError):
     code = "Q511"
 
 
-def segment_lemma_lists(project, segments: pd.DataFrame) -> list[list[str]]:
+def segment_lemma_lists(project: Project, segments: pd.DataFrame) -> list[list[str]]:
     """Each segment's lemmas, from the stored parses (an unparsed document gives none)."""
     parses = project.parses()
     return [parses[d].lemmas_between(s, e) if d in parses else []
             for d, s, e in zip(segments["doc_id"].tolist(), segments["start"].tolist(), segments["end"].tolist())]
 
 
-def segment_lemmas(project, segments: pd.DataFrame) -> list[str]:
+def segment_lemmas(project: Project, segments: pd.DataFrame) -> list[str]:
     """Each segment's lemmas joined by spaces."""
     return [" ".join(lemmas) for lemmas in segment_lemma_lists(project, segments)]
 
 
-def features(project, segments: pd.DataFrame) -> pd.DataFrame:
+def features(project: Project, segments: pd.DataFrame) -> pd.DataFrame:
     """What the classifier reads: each segment's lemmas and its text."""
     return pd.DataFrame({"lemmas": segment_lemmas(project, segments), "text": segments["text"].tolist()})
 
 
-def embedding_cache(project) -> str:
+def embedding_cache(project: Project) -> str:
     return str(project.folder / "cache" / "embeddings")
 
 
-def human_codings(project, coders: list[str] | None = None) -> pd.DataFrame:
+def human_codings(project: Project, coders: list[str] | None = None) -> pd.DataFrame:
     codings = project.stored_codings()
     human = codings[codings["source"].isin(HUMAN_SOURCES) | (codings["status"] == "accepted")]
     return human[human["coder"].isin(coders)] if coders else human
@@ -61,7 +65,7 @@ def label_segments(segments: pd.DataFrame, codings: pd.DataFrame) -> dict[int, s
     return covered_segments(segments, codings, "half_segment")
 
 
-def training_data(project, coders: list[str] | None = None):
+def training_data(project: Project, coders: list[str] | None = None):
     """Segments covered by human codings, their lemmas, a 0/1 label matrix and the codes."""
     segments = project.segments_df()
     labels = label_segments(segments, human_codings(project, coders))
@@ -74,11 +78,11 @@ def training_data(project, coders: list[str] | None = None):
     return units, features(project, units), matrix, codes
 
 
-def model_path(project) -> Path:
+def model_path(project: Project) -> Path:
     return project.folder / "models" / "classifier.joblib"
 
 
-def train(project, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
+def train(project: Project, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
     units, lemmas, matrix, codes = training_data(project, coders)
     model = CodeClassifier(random_state=random_state, embeddings=embeddings,
                            embedding_cache=embedding_cache(project) if embeddings else None)
@@ -103,7 +107,7 @@ def train(project, coders: list[str] | None = None, random_state: int = 0, embed
     return info
 
 
-def load_model(project) -> CodeClassifier:
+def load_model(project: Project) -> CodeClassifier:
     path = model_path(project)
     if not path.is_file():
         raise ModelNotTrained("no classifier has been trained in this project", place=path,
@@ -111,7 +115,7 @@ def load_model(project) -> CodeClassifier:
     return joblib.load(path)
 
 
-def probabilities(project) -> tuple[pd.DataFrame, pd.DataFrame]:
+def probabilities(project: Project) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All segments and their probability per code (columns: the model's codes)."""
     model = load_model(project)
     segments = project.segments_df()
@@ -120,7 +124,7 @@ def probabilities(project) -> tuple[pd.DataFrame, pd.DataFrame]:
     return segments, scores
 
 
-def suggest(project, min_confidence: float | None = None) -> int:
+def suggest(project: Project, min_confidence: float | None = None) -> int:
     """Store suggestions (status ``suggested``) where no human coded that code, at each code's cut-off chosen by
     cross-validation in ``train`` (or at ``min_confidence``); earlier open ones are replaced, decisions
     (accepted / rejected) are kept and a rejected suggestion is not made again."""
@@ -149,7 +153,7 @@ def suggest(project, min_confidence: float | None = None) -> int:
     return len(rows)
 
 
-def uncertain(project, n: int = 10) -> pd.DataFrame:
+def uncertain(project: Project, n: int = 10) -> pd.DataFrame:
     """The ``n`` segments the model is least sure about (a probability closest to 0.5), not yet human-coded."""
     segments, scores = probabilities(project)
     coded = label_segments(segments, human_codings(project))
@@ -161,7 +165,7 @@ def uncertain(project, n: int = 10) -> pd.DataFrame:
     return segments.sort_values(["margin", "segment_id"]).head(n)[columns].reset_index(drop=True)
 
 
-def evaluate(project, **options):
+def evaluate(project: Project, **options):
     """See :func:`qualcoder.coding.evaluation.evaluate`."""
     from qualcoder.coding.evaluation import evaluate as run
 

@@ -11,6 +11,7 @@ codings (:func:`qualcoder.coding.classifier.best_threshold`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ import pandas as pd
 from qualcoder.coding.codebook import Code, Codebook
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import ZeroShotError
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ZERO_SHOT_CODER = "zero-shot"
 DEFAULT_BACKEND = "use"  # measured on the demo: see README "Models" (faster than e5 for the same top-3 rate)
@@ -46,7 +50,7 @@ class SentenceScores:
     sentences: list[tuple[int, int, int]]
 
 
-def segment_sentences(project, segments: pd.DataFrame) -> tuple[list[tuple[int, int, int]], list[int]]:
+def segment_sentences(project: Project, segments: pd.DataFrame) -> tuple[list[tuple[int, int, int]], list[int]]:
     """The stored parse's sentences inside each segment (the whole segment when it has none), and each
     sentence's segment row."""
     parses = project.parses(segments["doc_id"].unique().tolist())
@@ -59,7 +63,7 @@ def segment_sentences(project, segments: pd.DataFrame) -> tuple[list[tuple[int, 
     return sentences, owners
 
 
-def score_segments(project, segments: pd.DataFrame, book: Codebook, backend: str = DEFAULT_BACKEND,
+def score_segments(project: Project, segments: pd.DataFrame, book: Codebook, backend: str = DEFAULT_BACKEND,
                    progress=None) -> SentenceScores:
     """Similarity of every segment to every code (see the module docstring)."""
     from qualcoder.topics.embeddings import EmbeddingCache
@@ -131,7 +135,7 @@ def calibrated_thresholds(scores: SentenceScores, labels: dict[int, set[str]], s
     return found
 
 
-def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float | None = None, top: int = 1,
+def suggest_zero_shot(project: Project, backend: str = DEFAULT_BACKEND, min_score: float | None = None, top: int = 1,
                       progress=None) -> dict:
     """Store zero-shot suggestions: per segment, its ``top`` best codes whose score reaches the code's calibrated
     cut-off (or ``min_score``), anchored to the matching sentence, where no person coded that code. Earlier open

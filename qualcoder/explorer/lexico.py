@@ -5,11 +5,15 @@ time. Segment text is shown in dataframes only (never as Markdown)."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 TABS = ["Classes", "Profiles", "Star variables", "Factor map", "Similarity", "Codes and topics", "Over time"]
 
@@ -139,7 +143,7 @@ def _escaped(table, column: str):
     return table.assign(**{column: table[column].map(lambda v: html.escape(str(v)))})
 
 
-def _fit_form(project) -> None:
+def _fit_form(project: Project) -> None:
     from qualcoder import lexico
 
     types = sorted(project.documents_df(with_text=False)["type"].dropna().unique().tolist())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import charts, drill, safe, state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 def render() -> None:
@@ -30,7 +35,7 @@ def render() -> None:
         safe.error(error)
 
 
-def _run(project, run) -> None:
+def _run(project: Project, run) -> None:
     from qualcoder import figures
 
     st.subheader(f"Topics of run {safe.md(run.name)}")
@@ -68,7 +73,7 @@ def _topic_segments(run) -> None:
                 column_config={"text": st.column_config.TextColumn(width="large")})
 
 
-def _fit_form(project) -> None:
+def _fit_form(project: Project) -> None:
     with st.expander("Fit a new topic model"), st.form("tp_fit"):
         cols = st.columns(4)
         name = cols[0].text_input("Run name (optional)", key="tp_name").strip() or None

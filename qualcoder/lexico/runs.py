@@ -23,6 +23,7 @@ from qualcoder.store.lexico import LexicoStore
 
 if TYPE_CHECKING:
     from qualcoder.lexico.results import LexicoRun
+    from qualcoder.project import Project
 
 Progress = Callable[[str, int, int], None]
 LANGUAGES = ("fr", "en")
@@ -110,7 +111,7 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _documents(project, options: LexicoOptions) -> pd.DataFrame:
+def _documents(project: Project, options: LexicoOptions) -> pd.DataFrame:
     documents = project.documents_df(with_text=False)
     documents = documents[documents["language"] == options.language]
     for attribute, values in options.where:
@@ -122,7 +123,7 @@ def _documents(project, options: LexicoOptions) -> pd.DataFrame:
     return documents
 
 
-def prepare(project, options: LexicoOptions) -> Prepared:
+def prepare(project: Project, options: LexicoOptions) -> Prepared:
     """Cut the selected documents into segments and build their forms (nothing is stored)."""
     options.check()
     if not project.counts()["segments"]:
@@ -147,14 +148,14 @@ def prepare(project, options: LexicoOptions) -> Prepared:
     return Prepared(segments, forms, notes)
 
 
-def people_names(project) -> frozenset[str]:
+def people_names(project: Project) -> frozenset[str]:
     """Words of the speakers' labels and attendees' names, and short titles (Dr, Mme): not lexical worlds."""
     from qualcoder.topics.model import people_words
 
     return frozenset(people_words(project) | NAME_TITLES)
 
 
-def _skipped_turns(project, turns: dict, options: LexicoOptions) -> set[tuple[int, int]]:
+def _skipped_turns(project: Project, turns: dict, options: LexicoOptions) -> set[tuple[int, int]]:
     if not options.skip_roles:
         return set()
     speakers = project.speakers_df()
@@ -182,7 +183,7 @@ def _simple(prepared: Prepared, options: LexicoOptions, min_forms: int, progress
     return units, unit_labels[units], hierarchy
 
 
-def fit(project, options: LexicoOptions | None = None, progress: Progress | None = None, **values) -> LexicoRun:
+def fit(project: Project, options: LexicoOptions | None = None, progress: Progress | None = None, **values) -> LexicoRun:
     """Classify a project's text segments and store the run.
 
     >>> # run = fit(project, classes=8, lemmas="lexique", where={"type": ["minutes"]}); run.classes()
@@ -243,7 +244,7 @@ def fit(project, options: LexicoOptions | None = None, progress: Progress | None
     return LexicoRun(project, name, prepared=prepared)
 
 
-def runs(project) -> pd.DataFrame:
+def runs(project: Project) -> pd.DataFrame:
     """The stored runs: name, kind, created_at, language, lemmas, classes found, segments, notes."""
     frame = LexicoStore(project.engine).runs_frame()
     rows = []
@@ -256,7 +257,7 @@ def runs(project) -> pd.DataFrame:
                                        "seed", "notes"])
 
 
-def stored_run(project, name: str | None) -> pd.Series:
+def stored_run(project: Project, name: str | None) -> pd.Series:
     frame = LexicoStore(project.engine).runs_frame()
     if frame.empty:
         raise UnknownLexicoRun("no classification has been run", place="project",
@@ -270,7 +271,7 @@ def stored_run(project, name: str | None) -> pd.Series:
     return found.iloc[0]
 
 
-def delete_run(project, name: str) -> None:
+def delete_run(project: Project, name: str) -> None:
     stored_run(project, name)  # the clear error when there is no such run
     LexicoStore(project.engine).delete_run(name)
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualcoder.errors import AlreadyPseudonymised, CopyTargetExists, PrivacyError
 from qualcoder.privacy import key as keyfile
@@ -27,6 +28,9 @@ from qualcoder.privacy.patterns import title_of
 from qualcoder.privacy.pseudonyms import Mention, Pseudonymiser, fold
 from qualcoder.privacy.review import TERMS_KEY
 from qualcoder.store.privacy import detections_frame
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 STATE_KEY = "privacy"  # the settings row of a pseudonymised project: key id, original identity hashes
 DROPPED = ("actions", "parses", "privacy_detections")
@@ -108,7 +112,7 @@ class Plan:
         return value
 
 
-def plan(project, *, style: str = "label", accepted_only: bool = False, overrides: dict[str, str] | None = None
+def plan(project: Project, *, style: str = "label", accepted_only: bool = False, overrides: dict[str, str] | None = None
          ) -> Plan:
     """Group the detections kept (not rejected; with ``accepted_only`` only the accepted ones) into entities and
     compute each document's new text. Nothing is written."""
@@ -161,7 +165,7 @@ def plan(project, *, style: str = "label", accepted_only: bool = False, override
                 warnings)
 
 
-def _professions(project, documents) -> dict[str, str]:
+def _professions(project: Project, documents) -> dict[str, str]:
     """A speaker's or attendee's name (and each of its forms) -> their profession: ``[Neurologue 1]``."""
     from qualcoder.privacy.detect import name_forms
 
@@ -218,7 +222,7 @@ def _state(plan_: Plan, key_id: str, originals: list[str]) -> dict:
             "original_sha256": originals, "entities": len(plan_.pseudonymiser.entities)}
 
 
-def apply(project, actor: str, key_path: str | Path, *, output: str | Path | None = None, in_place: bool = False,
+def apply(project: Project, actor: str, key_path: str | Path, *, output: str | Path | None = None, in_place: bool = False,
           style: str = "label", accepted_only: bool = False, overrides: dict[str, str] | None = None,
           progress: Callable[[str, int, int], None] | None = None) -> ApplyReport:
     """Write the pseudonymised project to ``output`` (a new SQLite project folder), or rewrite this project after a
@@ -283,7 +287,7 @@ def apply(project, actor: str, key_path: str | Path, *, output: str | Path | Non
                        len(plan_.pseudonymiser.entities), rows, tuple(plan_.warnings))
 
 
-def _mark(project, actor: str, state: dict, documents: int) -> None:
+def _mark(project: Project, actor: str, state: dict, documents: int) -> None:
     """Record in the pseudonymised project that it is one (and which original documents it came from)."""
     def work(changes) -> None:
         changes.insert("settings", {"key": STATE_KEY, "value": state})
@@ -292,7 +296,7 @@ def _mark(project, actor: str, state: dict, documents: int) -> None:
                      work, undoable=False)
 
 
-def state(project) -> dict | None:
+def state(project: Project) -> dict | None:
     """The pseudonymisation record of a pseudonymised project (None for any other)."""
     return project.setting(STATE_KEY)
 

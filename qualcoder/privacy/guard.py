@@ -3,10 +3,15 @@ would bring its names back."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qualcoder.errors import OriginalReimported
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def refuse_originals(project, documents) -> None:
+
+def refuse_originals(project: Project, documents) -> None:
     """``[Q970]`` (nothing stored) when one of ``documents`` is an original of this pseudonymised project."""
     state = project.setting("privacy")
     if not state:

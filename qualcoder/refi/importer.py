@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 import yaml
@@ -37,6 +38,9 @@ from qualcoder.refi.errors import RefiError
 from qualcoder.refi.export import RULES_USER_ID, SPEAKER_VARIABLES
 from qualcoder.refi.textmap import OffsetMap, decode_utf8, normalise_with_offsets
 from qualcoder.store.repository import Repository
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 MAX_QDC_BYTES = 100 * 1024 * 1024
 DEFAULT_CODER = "refi-import"
@@ -71,7 +75,7 @@ class _Source:
 
 
 # public API -------------------------------------------------------------------------------------
-def import_qdpx(path: str | Path, project) -> ImportSummary:
+def import_qdpx(path: str | Path, project: Project) -> ImportSummary:
     """Import a REFI-QDA project into ``project`` (usually new and empty): documents, codebook, codings,
     users (as coders), cases (as speakers), variables (as document attributes) and notes (as memos).
 
@@ -88,7 +92,7 @@ def import_qdpx(path: str | Path, project) -> ImportSummary:
         archive.close()
 
 
-def import_qdc(path: str | Path, project, *, force: bool = False) -> ImportSummary:
+def import_qdc(path: str | Path, project: Project, *, force: bool = False) -> ImportSummary:
     """Make a REFI-QDA codebook the project's codebook (refused, unless ``force``, when it would drop codes
     carrying human codings; see ``qualcoder codebook load``).
 
@@ -116,7 +120,7 @@ def import_qdc(path: str | Path, project, *, force: bool = False) -> ImportSumma
 
 # the .qdpx importer ------------------------------------------------------------------------------
 class _Importer:
-    def __init__(self, path: Path, archive: QdpxArchive, project):
+    def __init__(self, path: Path, archive: QdpxArchive, project: Project):
         self.path, self.archive, self.project = path, archive, project
         self.summary = ImportSummary()
         self.users: dict[str, str] = {}
@@ -510,7 +514,7 @@ def _str(value) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value)
 
 
-def _existing_codebook(project) -> Codebook | None:
+def _existing_codebook(project: Project) -> Codebook | None:
     try:
         return project.codebook()
     except NoCodebook:

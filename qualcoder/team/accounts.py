@@ -24,12 +24,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event
 
 from qualcoder.coding import HUMAN_SOURCES
 from qualcoder.errors import QualcoderError
 from qualcoder.store.journal import Changes, now
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ROLES = ("owner", "coder", "viewer")
 CODER_KINDS = {"apply", "remove", "edit", "resize", "accept", "reject", "memo", "memo-edit", "memo-remove",
@@ -186,7 +190,7 @@ def _check_role(role: str) -> None:
         raise QualcoderError(f"{role!r} is not a role", place="--role", fix=f"Use one of {', '.join(ROLES)}.")
 
 
-def add_user(project, name: str, password: str, role: str, *, actor: str | None = None) -> None:
+def add_user(project: Project, name: str, password: str, role: str, *, actor: str | None = None) -> None:
     """Add a user. The first one must be an owner (it starts team mode); later ones need an owner logged in."""
     name = " ".join((name or "").split())
     _check_role(role)
@@ -204,7 +208,7 @@ def add_user(project, name: str, password: str, role: str, *, actor: str | None 
     project.refresh_team()
 
 
-def set_role(project, name: str, role: str, actor: str) -> None:
+def set_role(project: Project, name: str, role: str, actor: str) -> None:
     _check_role(role)
 
     def work(changes: Changes) -> None:
@@ -218,7 +222,7 @@ def set_role(project, name: str, role: str, actor: str) -> None:
     project.act(actor, "user-role", f"user {name} becomes {role}", work)
 
 
-def remove_user(project, name: str, actor: str) -> None:
+def remove_user(project: Project, name: str, actor: str) -> None:
     def work(changes: Changes) -> None:
         row = _user_row(changes, name)
         if row["role"] == "owner" and len(changes.rows("users", role="owner")) == 1:
@@ -230,7 +234,7 @@ def remove_user(project, name: str, actor: str) -> None:
     project.refresh_team()
 
 
-def set_password(project, name: str, password: str, actor: str) -> None:
+def set_password(project: Project, name: str, password: str, actor: str) -> None:
     if len(password or "") < 8:
         raise QualcoderError("the password is too short", place="password", fix="Give at least 8 characters.")
     user = current_user()
@@ -250,7 +254,7 @@ def _user_row(changes: Changes, name: str) -> dict:
     return rows[0]
 
 
-def verify(project, name: str, password: str) -> User:
+def verify(project: Project, name: str, password: str) -> User:
     """The user whose name and password these are; ``[Q263]`` otherwise (the same message for both cases)."""
     from argon2.exceptions import VerificationError
 

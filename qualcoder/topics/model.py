@@ -17,12 +17,16 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.errors import NotSegmented, QualcoderError
 from qualcoder.topics.quality import PARALLEL_FROM, QualityWorker
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 SMALL_CORPUS = 1000
 APPROXIMATE_NEIGHBOURS = 1000
@@ -181,7 +185,7 @@ def seed_topics(book, nlp, language: str, stops: set[str]) -> tuple[list[list[st
     return seeds, codes
 
 
-def people_words(project) -> set[str]:
+def people_words(project: Project) -> set[str]:
     """Words of speaker labels and attendee names: names are not topics."""
     from qualcoder.ingest.structure import TITLES
 
@@ -300,7 +304,7 @@ def _probabilities(model, probabilities, topics) -> list[float | None]:
     return [None] * len(topics)
 
 
-def fit_topics(project, options: TopicOptions, progress=None) -> int:
+def fit_topics(project: Project, options: TopicOptions, progress=None) -> int:
     """Fit, store and return the run id."""
     if options.language not in ("auto", "fr", "en", "all", "each"):
         raise TopicError(f"language {options.language!r} is not known", place="--language",
@@ -367,7 +371,7 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
         return project.save_topic_run(name, params, report, topics, assignments, complete_report=with_quality)
 
 
-def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:
+def _segments_with_lemmas(project: Project) -> tuple[pd.DataFrame, set[str]]:
     """The segments with their content lemmas, and the stop words used. Kept on the project for the next fit
     (a second fit with other parameters is the usual next step) while documents, parses and segments stay."""
     from qualcoder.coding.suggest import segment_lemma_lists

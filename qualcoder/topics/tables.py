@@ -4,12 +4,16 @@ topic x code, and the alignment of French and English topics through the codeboo
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.topics.model import TopicError
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 class TopicRun:
@@ -18,7 +22,7 @@ class TopicRun:
     >>> # run = project.fit_topics(); run.topics; run.per_class("profession"); run.code_table()
     """
 
-    def __init__(self, project, run_id: int):
+    def __init__(self, project: Project, run_id: int):
         runs = project.stored_topic_runs()
         found = runs[runs["id"] == run_id]
         if found.empty:

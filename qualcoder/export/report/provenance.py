@@ -5,10 +5,14 @@ from __future__ import annotations
 import platform
 from datetime import UTC, datetime
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcoder.export.report.model import ReportOptions
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 LIBRARIES = ("qualcoder", "pandas", "numpy", "scipy", "krippendorff", "scikit-learn", "spacy", "plotly", "kaleido",
              "python-docx", "openpyxl")
@@ -21,7 +25,7 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def provenance(project, options: ReportOptions) -> pd.DataFrame:
+def provenance(project: Project, options: ReportOptions) -> pd.DataFrame:
     """Rows of (name, value): when, from which project state, with which options and library versions.
 
     >>> # provenance(project, ReportOptions()).set_index("name").loc["version of pandas", "value"]
