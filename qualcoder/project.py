@@ -722,7 +722,7 @@ class Project:
                             how="left")
         if with_text:
             # sliced from one text per document: merging the texts onto the segments would copy each many times
-            texts = {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+            texts = self.texts()
             frame["text"] = [texts[d][s:e] for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"])]
         columns = [c for c in SEGMENT_COLUMNS if c in frame.columns or (c == "text" and with_text)]
         return frame[columns + ["position", "turn"]].reset_index(drop=True)
@@ -1031,7 +1031,7 @@ class Project:
         codes = codes or [c.id for c in book.codes]
         for code in codes:
             require_code(book, code)
-        texts = {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+        texts = self.texts()
         return agreement.agreement_table(segments, codings, texts, coders, codes, level, by, include_uncoded,
                                          replicates)
 

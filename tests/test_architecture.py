@@ -77,6 +77,19 @@ def _private_project_reads(tree: ast.Module) -> list[str]:
     return found
 
 
+def _private_imports(name: str, tree: ast.Module) -> list[str]:
+    """Private names imported from a module of another qualcoder package (``from qualcoder.cli.x import _y``)."""
+    package = name.split("/")[0] if "/" in name else ""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("qualcoder."):
+            parts = node.module.split(".")
+            source = parts[1] if len(parts) > 2 else ""
+            found += [f"{node.module}.{a.name}" for a in node.names
+                      if a.name.startswith("_") and not a.name.startswith("__") and source != package]
+    return found
+
+
 def test_the_scan_sees_the_package():
     assert {"project.py", "store/repository.py", "explorer/app.py", "cli/main.py"} <= set(MODULES)
     assert _store_imports(MODULES["store/repository.py"]), "the repository imports the tables: the scan must see it"
@@ -106,6 +119,11 @@ def test_project_parameters_are_typed_and_its_privates_stay_home(check):
         assert all(check(MODULES[name]) for name in UNTYPED_STILL), "typed now: remove it from UNTYPED_STILL"
 
 
+def test_no_module_imports_another_packages_private_names():
+    offenders = {name: found for name, tree in MODULES.items() if (found := _private_imports(name, tree))}
+    assert offenders == {}, "make the name public (and documented) where it is defined"
+
+
 def test_the_checks_catch_what_they_forbid():
     bad = ast.parse("from qualcoder.store.tables import CodingRow\nfrom sqlalchemy.orm import Session\n"
                     "def f(project, x: int):\n    return project.repo.texts(), project._codebook\n")
@@ -113,3 +131,7 @@ def test_the_checks_catch_what_they_forbid():
     assert _repo_reads(bad) == [4]
     assert _untyped_project(bad) == ["f (line 3)"]
     assert _private_project_reads(bad) == ["project._codebook (line 4)"]
+    private = ast.parse("from qualcoder.cli.support import _open\nfrom qualcoder.store.database import _config\n")
+    assert _private_imports("analysis/x.py", private) == ["qualcoder.cli.support._open",
+                                                          "qualcoder.store.database._config"]
+    assert _private_imports("store/backup.py", private) == ["qualcoder.cli.support._open"]

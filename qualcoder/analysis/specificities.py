@@ -10,6 +10,7 @@ import pandas as pd
 from qualcoder.analysis.errors import NothingToAnalyse, check_choice
 from qualcoder.analysis.tokens import place_in_segments, token_table
 from qualcoder.analysis.units import NO_DATE, UNKNOWN, check_attribute, segment_table
+from qualcoder.text.parse import WORD
 
 if TYPE_CHECKING:
     from qualcoder.project import Project
@@ -54,7 +55,7 @@ def specificities(project: Project, by: str, *, method: str = "hypergeometric", 
 
 def _group_word_counts(project: Project, table: pd.DataFrame, by: str, unit: str, include_unknown: bool) -> pd.DataFrame:
     """groups x words matrix of content-word counts."""
-    from qualcoder.topics.model import _WORD, stop_words  # the stop lists the topic models use
+    from qualcoder.topics.model import stop_words  # the stop lists the topic models use
 
     segments = table[["segment_id", "doc_id", "start", "end", by]]
     if not include_unknown:
@@ -67,7 +68,7 @@ def _group_word_counts(project: Project, table: pd.DataFrame, by: str, unit: str
     tokens = place_in_segments(tokens, segments).dropna(subset=["segment_id"])
     words = pd.Series(tokens["lemma"].unique())
     stops = stop_words()
-    content = words[(words.str.len() > 1) & words.str.match(_WORD.pattern) & ~words.isin(stops)]
+    content = words[(words.str.len() > 1) & words.str.match(WORD.pattern) & ~words.isin(stops)]
     tokens = tokens[tokens["lemma"].isin(set(content))]
     return pd.crosstab(tokens[by], tokens["lemma"])
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from qualcoder.errors import NotSegmented, QualcoderError
+from qualcoder.text.parse import WORD
 from qualcoder.topics.quality import PARALLEL_FROM, QualityWorker
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ SMALL_CORPUS = 1000
 APPROXIMATE_NEIGHBOURS = 1000
 MIN_SEGMENTS = 20
 MIN_LEMMAS = 3
-_WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 FILLERS = {"euh", "bon", "voilà", "hein", "ben", "bah", "quoi", "oui", "non", "ok", "d'accord", "alors", "donc",
            "um", "uh", "yeah", "yes", "no", "okay", "like", "know", "mean", "sort", "kind", "really", "just",
            "être", "avoir", "faire", "aller", "pouvoir", "dire", "vouloir", "falloir", "savoir", "voir", "mettre",
@@ -80,7 +80,7 @@ def content_lemmas(lemma_lists: list[list[str]], stops: set[str]) -> list[str]:
     ['réseau financer']
     """
     vocabulary = {w for lemmas in lemma_lists for w in lemmas}
-    content = {w for w in vocabulary if len(w) > 1 and _WORD.match(w) and w not in stops}
+    content = {w for w in vocabulary if len(w) > 1 and WORD.match(w) and w not in stops}
     return [" ".join([w for w in lemmas if w in content]) for lemmas in lemma_lists]
 
 
