@@ -874,11 +874,11 @@ class Project:
 
         >>> # p.undo("alice").summary
         """
-        return edits.undo(self, coder)
+        return edits.step(self.repo.undo, coder, "undo")
 
     def redo(self, coder: str):
         """Redo ``coder``'s latest undone action."""
-        return edits.redo(self, coder)
+        return edits.step(self.repo.redo, coder, "redo")
 
     def history_df(self, coder: str | None = None, limit: int | None = None) -> pd.DataFrame:
         """The action log, newest first: id, time, actor, kind, summary, undoable, target (of an undo/redo)."""

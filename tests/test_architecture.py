@@ -13,8 +13,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "qualcoder"
 # Modules that still reach into ``project.repo``, each with what keeps it there. The list only shrinks: a module
 # listed here that no longer reads ``.repo`` fails the test too, so that it is struck off.
 REPO_STILL_READ = {
-    "coding/edits.py": "undo/redo: Project.undo and Project.redo are built on it",
-    "coding/codebook_edits.py": "coding.codebooks.store_version takes the Repository",
     "team/accounts.py": "users are read as their table rows (password hashes)",
     "team/merge.py": "reads the whole store of the other project",
 }

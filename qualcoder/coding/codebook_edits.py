@@ -63,7 +63,7 @@ def _change(project: Project, actor: str, kind: str, summary: str, edit: Callabl
     new = parse_codebook(document, EDITED)
     if new.version == book.version:
         return book
-    store_version(project.repo, actor, kind, summary, new, renames=renames, dropped=dropped,
+    store_version(project, actor, kind, summary, new, renames=renames, dropped=dropped,
                   expected_version=book.version)
     return new
 

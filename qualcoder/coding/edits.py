@@ -10,7 +10,7 @@ the explorer and the tests share one set of rules and one history (``qualcoder u
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from qualcoder.coding import COUNTED_STATUSES
@@ -250,20 +250,15 @@ def remove_memo(project: Project, memo_id: int, coder: str) -> None:
 
 
 # undo and redo -------------------------------------------------------------------------------------------------
-def undo(project: Project, coder: str) -> Action:
-    """Undo ``coder``'s latest action (an undo is itself logged); ``[Q521]`` when there is nothing to undo."""
-    return _step(project, _coder(coder), undo=True)
+def step(store_step: Callable[[str], Action | None], coder: str, word: str) -> Action:
+    """Run the store's ``undo`` or ``redo`` (``word``) of ``coder``'s latest action (an undo is itself logged);
+    ``[Q521]`` when there is nothing to undo or redo, ``[Q520]`` when a change made since would be overwritten.
 
-
-def redo(project: Project, coder: str) -> Action:
-    """Redo ``coder``'s latest undone action, unless the coder acted since."""
-    return _step(project, _coder(coder), undo=False)
-
-
-def _step(project: Project, coder: str, undo: bool) -> Action:
-    word = "undo" if undo else "redo"
+    >>> # step(repo.undo, "alice", "undo").summary  (what Project.undo does)
+    """
+    coder = _coder(coder)
     try:
-        action = project.repo.undo(coder) if undo else project.repo.redo(coder)
+        action = store_step(coder)
     except StaleChange as change:
         raise StaleAction(f"cannot {word} {coder}'s last action: {change}", place=word,
                           fix="Someone (or another of your actions) changed it since: look at the history "
