@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -24,9 +25,9 @@ from qualcoder.ingest.metadata import (
 from qualcoder.ingest.report import document_report
 from qualcoder.ingest.speakers import SpeakerLayout
 from qualcoder.ingest.structure import default_role, parse_structure, same_person
-from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument
+from qualcoder.models import Document, DocumentReport, ImportFailure, ImportReport, ParsedDocument, Section, Turn
 from qualcoder.store.database import make_engine, upgrade
-from qualcoder.store.repository import DocumentConflict, Repository, Revision
+from qualcoder.store.repository import CodingSync, DocumentConflict, Repository, Revision
 from qualcoder.study import documents as study_documents
 from qualcoder.study import speakers as study_speakers
 from qualcoder.study.speakers import apply_groups
@@ -34,6 +35,11 @@ from qualcoder.team import accounts
 from qualcoder.team.accounts import InvalidSetting
 from qualcoder.text.segment import parse_blocks_of, parse_method, segment_document
 
+if TYPE_CHECKING:
+    from qualcoder.store.journal import Action, Changes
+    from qualcoder.text.parse import Parse
+
+T = TypeVar("T")
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as long work advances (the CLI draws a bar from it)."""
 
@@ -61,8 +67,23 @@ class Project:
         self.gate = accounts.Gate(team=bool(self.repo.users()))  # team mode: who may write what
         self.repo.gate = self.gate
         accounts.guard_engine(self.engine, self.gate)
-        self._topic_inputs = None  # segments with content lemmas, kept between topic fits (qualcoder.topics.model)
+        self._derived: dict[str, tuple[Hashable, object]] = {}  # name -> (key, value): see ``cached``
         self._codebook: tuple[tuple, Codebook] | None = None  # (codebook row id and version, its parse)
+
+    def cached(self, name: str, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from the project (``build()``), kept on this ``Project`` under ``name`` while ``key``
+        stays equal: features key it on what the value depends on (parts of ``revision()``), so a change rebuilds it.
+        The topic fits keep their segments' content lemmas here between two fits.
+
+        >>> import tempfile, pathlib
+        >>> p = Project.create(pathlib.Path(tempfile.mkdtemp()) / "c")
+        >>> p.cached("answer", 1, lambda: 42), p.cached("answer", 1, lambda: 0), p.cached("answer", 2, lambda: 7)
+        (42, 42, 7)
+        """
+        found = self._derived.get(name)
+        if found is None or found[0] != key:
+            found = self._derived[name] = (key, build())
+        return found[1]
 
     # team mode -----------------------------------------------------------------------------------
     def login(self, name: str, password: str) -> accounts.User:
@@ -470,6 +491,140 @@ class Project:
 
         return load_pipeline(language, self.config.models.get(language, "auto"))
 
+    # what features read and write (the store stays behind the project) ------------------------------
+    def has_codebook(self) -> bool:
+        """Whether a codebook is loaded (``codebook()`` raises ``[Q504]`` when none is)."""
+        return self.repo.active_codebook() is not None
+
+    def texts(self) -> dict[int, str]:
+        """doc_id -> the document's text (read in one query: slice it for codings and segments)."""
+        return {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+
+    def turns(self, doc_ids: Iterable[int] | None = None) -> dict[int, list[Turn]]:
+        """doc_id -> its speaker turns in order (every document's, or only those of ``doc_ids``)."""
+        return self.repo.turns(doc_ids)
+
+    def sections(self, doc_ids: Iterable[int] | None = None) -> dict[int, list[Section]]:
+        """doc_id -> its sections in order (every document's, or only those of ``doc_ids``)."""
+        return self.repo.sections(doc_ids)
+
+    def parses(self, doc_ids: Iterable[int] | None = None) -> dict[int, Parse]:
+        """doc_id -> its stored parse (tokens, lemmas, sentences), for every parsed document or ``doc_ids``."""
+        return self.repo.parses(None if doc_ids is None else list(doc_ids))
+
+    def segmentation(self) -> str | None:
+        """The current segmentation method (``sentence``, ``turn``...), None before ``segment``."""
+        return self.repo.segmentation()
+
+    def counts(self) -> dict[str, int]:
+        """How many documents, segments, codings, memos... the store holds (``status()["totals"]`` without words)."""
+        return self.repo.counts()
+
+    def coding(self, coding_id: int) -> dict | None:
+        """One stored coding as a dict of its columns (``document_id``, ``start``, ``end``, ``code``...), or None."""
+        return self.repo.coding(int(coding_id))
+
+    def stored_codings(self, columns: list[str] | None = None, **match) -> pd.DataFrame:
+        """The codings as stored (``document_id``, not names nor labels; every column or ``columns``), in id
+        order; ``match`` keeps those whose ``document``, ``code``, ``coder``, ``source`` or ``status`` is a value
+        (or one of several), and ``not_status`` drops one status. ``codings_df`` is the table for people.
+
+        >>> # p.stored_codings(["code", "start"], coder="alice", status=["applied", "accepted"])
+        """
+        return self.repo.codings_frame(columns, **match)
+
+    def count_codings(self, **match) -> int:
+        """How many codings ``match`` keeps (as ``stored_codings``), whoever may see them."""
+        return self.repo.count_codings(**match)
+
+    def document_name_taken(self, name: str) -> bool:
+        """Whether a document of the project already has this name."""
+        return self.repo.name_taken(name)
+
+    def refi_guids(self) -> dict[tuple[str, str], str]:
+        """(kind, key) -> the GUID the object had in the .qdpx it was imported from (kept on export)."""
+        return self.repo.refi_guids()
+
+    def framework_summaries(self, matrix: str, rows: str) -> pd.DataFrame:
+        """row, code, summary, author, updated_at of a framework matrix's summarised cells."""
+        return self.repo.framework_summaries(matrix, rows)
+
+    def act(self, actor: str, kind: str, summary: str, work: Callable[[Changes], T], *,
+            undoable: bool = True) -> tuple[T, Action]:
+        """Run ``work(changes)`` and log it as one action of ``actor`` in the same transaction (undo/redo and the
+        history read it); refused (``[Q261]``) when the logged-in user may not. Every user action goes through it.
+
+        >>> # p.act("alice", "setting", "blind coding on", lambda changes: changes.insert("settings", {...}))
+        """
+        return self.repo.act(actor, kind, summary, work, undoable=undoable)
+
+    def setting(self, key: str) -> dict | None:
+        """A project setting's value (``blind``, ``session``, ``privacy``...), None when never set."""
+        return self.repo.setting(key)
+
+    def speaker_infos(self) -> list[SpeakerInfo]:
+        """The speakers.csv entries stored with the project (label, role, profession, organisation, file)."""
+        return self.repo.speakers()
+
+    def speaker_labels(self) -> set[str]:
+        """Every speaker label the documents' turns carry."""
+        return set(self.repo.turns_frame()["speaker"].dropna())
+
+    def value_groups(self) -> dict[str, dict[str, str]]:
+        """attribute -> {value: group} of the values counted as one group (``set_group``)."""
+        return self.repo.value_groups()
+
+    def parse_pipelines(self) -> dict[int, str]:
+        """doc_id -> the key of the pipeline that made its stored parse."""
+        return self.repo.parse_pipelines()
+
+    def stored_segments(self) -> pd.DataFrame:
+        """The segments as stored (segment_id, doc_id, position, offsets, speaker, section_index, turn), without
+        the document, speaker and text columns ``segments_df`` joins."""
+        return self.repo.segments_frame()
+
+    def code_versions(self, source: str) -> dict[str, str | None]:
+        """code -> the codebook version its codings from ``source`` (``rules``...) were made with."""
+        return self.repo.code_versions(source)
+
+    def codebook_history(self) -> dict[str, tuple[dict, str]]:
+        """version -> (content, source) of every codebook the project ever loaded."""
+        return self.repo.codebook_history()
+
+    def sync_codings(self, rows: list[dict], actor: str, kind: str, summary: str, **match) -> CodingSync:
+        """Make the codings ``match`` keeps (as ``stored_codings``) equal ``rows``: how rules and models store their
+        codings, re-run rather than undone; a coding a person accepted or rejected is kept."""
+        return self.repo.sync_codings(rows, actor, kind, summary, **match)
+
+    def stored_topic_runs(self) -> pd.DataFrame:
+        """The topic runs as stored (id, name, created_at, segmentation, params, report), oldest first."""
+        return self.repo.topic_runs_frame()
+
+    def stored_topics(self, run_id: int) -> pd.DataFrame:
+        """language, topic, label, words, size of one stored topic run."""
+        return self.repo.topics_frame(run_id)
+
+    def stored_topic_assignments(self, run_id: int) -> pd.DataFrame:
+        """segment -> topic (with its document, offsets, language and probability) of one stored topic run."""
+        return self.repo.topic_assignments_frame(run_id)
+
+    def topic_run_taken(self, name: str) -> bool:
+        """Whether a topic run already has this name."""
+        return self.repo.topic_run_taken(name)
+
+    def save_topic_run(self, name: str, params: dict, report: dict, topics: list[dict], assignments: list[dict],
+                       complete_report: Callable[[], dict] | None = None) -> int:
+        """Store a fitted run (on the current segmentation) in one transaction; returns its id. ``complete_report``
+        is called once the rows are written, before the commit, and its report replaces ``report``."""
+        return self.repo.save_topic_run(name, self.segmentation() or "", params, report, topics, assignments,
+                                        complete_report=complete_report)
+
+    def use_codebook(self, book: Codebook, force: bool = False, merge: dict[str, str] | None = None, *,
+                     dry_run: bool = False, actor: str = "codebook") -> CodebookChange:
+        """Make a parsed codebook the project's codebook (as ``load_codebook``, without reading a file or backing
+        up: the caller decides)."""
+        return load_into(self.repo, book, force=force, merge=merge, dry_run=dry_run, actor=actor)
+
     # tables --------------------------------------------------------------------------------------
     def document(self, key: int | str) -> Document:
         return self.repo.document(key)
@@ -547,10 +702,8 @@ class Project:
 
         Columns: coding_id, start, end, code, coder, source, status, confidence, memo, decided_by.
         """
-        from qualcoder.store.tables import CodingRow
-
         columns = ["id", "start", "end", "code", "coder", "source", "status", "confidence", "memo", "decided_by"]
-        frame = self.repo.codings_frame([CodingRow.document_id == int(doc_id)], columns=columns)
+        frame = self.repo.codings_frame(columns, document=int(doc_id))
         return frame.rename(columns={"id": "coding_id"})
 
     def segments_df(self, with_text: bool = True) -> pd.DataFrame:
@@ -569,7 +722,7 @@ class Project:
                             how="left")
         if with_text:
             # sliced from one text per document: merging the texts onto the segments would copy each many times
-            texts = {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+            texts = self.texts()
             frame["text"] = [texts[d][s:e] for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"])]
         columns = [c for c in SEGMENT_COLUMNS if c in frame.columns or (c == "text" and with_text)]
         return frame[columns + ["position", "turn"]].reset_index(drop=True)
@@ -594,7 +747,7 @@ class Project:
         book = load_codebook(path)
         if (force or merge) and not dry_run:
             self.backup("codebook load --merge" if merge else "codebook load --force")
-        return load_into(self.repo, book, force=force, merge=merge, dry_run=dry_run, actor=actor)
+        return self.use_codebook(book, force=force, merge=merge, dry_run=dry_run, actor=actor)
 
     def add_code(self, actor: str, label: str | dict[str, str], *, parent: str | None = None,
                  code_id: str | None = None, color: str | None = None, definition: str | dict[str, str] | None = None,
@@ -721,11 +874,11 @@ class Project:
 
         >>> # p.undo("alice").summary
         """
-        return edits.undo(self, coder)
+        return edits.step(self.repo.undo, coder, "undo")
 
     def redo(self, coder: str):
         """Redo ``coder``'s latest undone action."""
-        return edits.redo(self, coder)
+        return edits.step(self.repo.redo, coder, "redo")
 
     def history_df(self, coder: str | None = None, limit: int | None = None) -> pd.DataFrame:
         """The action log, newest first: id, time, actor, kind, summary, undoable, target (of an undo/redo)."""
@@ -865,7 +1018,7 @@ class Project:
         """
         from qualcoder.coding import agreement
 
-        segments, codings = self._agreement_inputs()
+        segments, codings = self.agreement_inputs()
         book = self.codebook()
         if variable is not None:
             group = book.code(variable) if variable in {c.id for c in book.codes} else None
@@ -878,7 +1031,7 @@ class Project:
         codes = codes or [c.id for c in book.codes]
         for code in codes:
             require_code(book, code)
-        texts = {doc_id: text for doc_id, (_, text) in self.repo.texts().items()}
+        texts = self.texts()
         return agreement.agreement_table(segments, codings, texts, coders, codes, level, by, include_uncoded,
                                          replicates)
 
@@ -886,7 +1039,7 @@ class Project:
         """Each (segment, code) where the coders differ: the text and who applied the code and who did not."""
         from qualcoder.coding import agreement
 
-        segments, codings = self._agreement_inputs()
+        segments, codings = self.agreement_inputs()
         units = agreement.build_units(segments, codings, coders, include_uncoded=False)
         wanted = set(codes) if codes else None
         rows = []
@@ -968,7 +1121,9 @@ class Project:
                          "seed": row.params.get("seed")})
         return pd.DataFrame(rows)
 
-    def _agreement_inputs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def agreement_inputs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(segments, the codings that count for agreement: applied or accepted, the consensus left out); ``[Q402]``
+        ``NotSegmented`` when the project has no segments."""
         segments = self.segments_df()
         if segments.empty:
             raise NotSegmented("the project has no segments", place="project",
@@ -980,13 +1135,8 @@ class Project:
     def codings_df(self, coder: str | None = None, code: str | None = None, source: str | None = None,
                    status: str | None = None) -> pd.DataFrame:
         """One row per coding: document, offsets, code and its labels, coder, source, status, confidence, text."""
-        from qualcoder.store.tables import CodingRow
-
-        filters = [CodingRow.coder == coder] if coder else []
-        filters += [CodingRow.code == code] if code else []
-        filters += [CodingRow.source == source] if source else []
-        filters += [CodingRow.status == status] if status else []
-        frame = self.repo.codings_frame(filters).rename(columns={"id": "coding_id", "document_id": "doc_id",
+        frame = self.repo.codings_frame(coder=coder or None, code=code or None, source=source or None,
+                                        status=status or None).rename(columns={"id": "coding_id", "document_id": "doc_id",
                                                                   "snippet": "text"})
         names = self.repo.documents_frame(with_text=False)[["doc_id", "name"]].rename(columns={"name": "doc"})
         frame = frame.merge(names, on="doc_id", how="left")

@@ -119,8 +119,6 @@ def test_fast_reads_match_sqlalchemy_reads(make_project, sample_dir):
     SQLAlchemy gives, on both backends, and columns needing conversion (dates) still come converted."""
     from datetime import datetime
 
-    from qualcoder.store.tables import CodingRow
-
     project = make_project()
     project.import_files([sample_dir])
     project.segment("sentence")
@@ -134,5 +132,5 @@ def test_fast_reads_match_sqlalchemy_reads(make_project, sample_dir):
     assert lean.to_dict("list") == full[lean.columns].to_dict("list")
     assert lean["code"].tolist() == ["a", "b", "a"] and lean["start"].dtype.kind == "i"
     assert all(isinstance(value, datetime) for value in full["created_at"])
-    filtered = project.repo.codings_frame(where=[CodingRow.code == "a"], columns=["code", "start"])
+    filtered = project.repo.codings_frame(["code", "start"], code="a")
     assert filtered["start"].tolist() == lean.loc[lean["code"] == "a", "start"].tolist()

@@ -13,10 +13,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcoder.analysis.errors import AnalysisError, NothingToAnalyse
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 EVENT_TYPES = ("document",)
 EVENT_COLUMNS = ["date", "title", "kind", "doc"]
@@ -28,7 +32,7 @@ class InvalidEvents(AnalysisError):
     code = "Q980"
 
 
-def chronology(project, *, types: Sequence[str] = EVENT_TYPES, events: str | Path | None = None) -> pd.DataFrame:
+def chronology(project: Project, *, types: Sequence[str] = EVENT_TYPES, events: str | Path | None = None) -> pd.DataFrame:
     """The dated events, in date order: columns date (a Timestamp), title, kind, doc.
 
     Documents of ``types`` give one event each (kind = their type); ``events`` adds the rows of a CSV file
@@ -73,7 +77,7 @@ def read_events(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(found, columns=EVENT_COLUMNS)
 
 
-def theme_chronology(project, *, period: str = "meeting", event_types: Sequence[str] = EVENT_TYPES,
+def theme_chronology(project: Project, *, period: str = "meeting", event_types: Sequence[str] = EVENT_TYPES,
                      events: str | Path | None = None, where: Mapping[str, Sequence[str]] | None = None,
                      **selection) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the timeline of codes, with a ``date`` Timestamp per period, and the events): one time axis for both.

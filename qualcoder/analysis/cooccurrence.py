@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,10 +12,13 @@ from qualcoder.analysis.errors import InvalidOption, check_choice
 from qualcoder.analysis.presence import presence_array
 from qualcoder.analysis.units import code_order, codebook_of, coded_units, segment_table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 MEASURES = ("count", "jaccard")
 
 
-def _window_presence(project, window: int, where=None, **selection) -> tuple[np.ndarray, list[str]]:
+def _window_presence(project: Project, window: int, where=None, **selection) -> tuple[np.ndarray, list[str]]:
     """One row per window (``window + 1`` consecutive segments of a document; a shorter document is one
     window), one 0/1 column per code present anywhere: 1 where the code is present in the window."""
     if not isinstance(window, int) or window < 0:
@@ -47,7 +51,7 @@ def _counts(presence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return together, jaccard
 
 
-def cooccurrence(project, *, window: int = 0, coders: Sequence[str] | None = None,
+def cooccurrence(project: Project, *, window: int = 0, coders: Sequence[str] | None = None,
                  sources: Sequence[str] | None = None, codes: Sequence[str] | None = None,
                  level: int | None = None, include_suggestions: bool = False,
                  where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
@@ -70,7 +74,7 @@ def cooccurrence(project, *, window: int = 0, coders: Sequence[str] | None = Non
     return frame.sort_values(["count", "jaccard"], ascending=False, kind="stable").reset_index(drop=True)
 
 
-def cooccurrence_matrix(project, *, window: int = 0, measure: str = "count", coders: Sequence[str] | None = None,
+def cooccurrence_matrix(project: Project, *, window: int = 0, measure: str = "count", coders: Sequence[str] | None = None,
                         sources: Sequence[str] | None = None, codes: Sequence[str] | None = None,
                         level: int | None = None, include_suggestions: bool = False,
                  where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse
 from qualcoder.analysis.units import UNKNOWN, check_attribute, code_order, codebook_of, coded_units, segment_table
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 @dataclass
@@ -43,7 +47,7 @@ class Crosstab:
                 f"Cramér's V = {self.cramers_v:.3f}; {self.low_expected_share:.0%} of expected counts are below 5")
 
 
-def crosstab(project, by: str, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+def crosstab(project: Project, by: str, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
              codes: Sequence[str] | None = None, level: int | None = None, include_suggestions: bool = False,
              include_unknown: bool = False, where: Mapping[str, Sequence[str]] | None = None) -> Crosstab:
     """Segments carrying each code in each group of ``by``, tested with ``scipy.stats.chi2_contingency``

@@ -33,6 +33,7 @@ from qualcoder.analysis.units import (
 from qualcoder.coding.overlap import covered_segments
 
 if TYPE_CHECKING:
+    from qualcoder.project import Project
     from qualcoder.store.journal import Changes
 
 EXCERPT_COLUMNS = ["row", "code", "coding_id", "doc", "speaker", "start", "end", "coder", "text"]
@@ -78,8 +79,8 @@ class FrameworkMatrix:
         return pd.DataFrame(rows)
 
 
-def framework_matrix(project, rows: str = "speaker", *, codes: Sequence[str] | None = None, level: int | None = None,
-                     coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+def framework_matrix(project: Project, rows: str = "speaker", *, codes: Sequence[str] | None = None,
+                     level: int | None = None, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                      where: Mapping[str, Sequence[str]] | None = None, name: str = "default",
                      language: str = "fr") -> FrameworkMatrix:
     """Build the matrix of cases (the values of ``rows``) × ``codes`` (or every code at ``level``)."""
@@ -96,7 +97,7 @@ def framework_matrix(project, rows: str = "speaker", *, codes: Sequence[str] | N
     excerpts = _excerpts(table, codings, book, codes, level, rows)
     excerpts = excerpts[excerpts["code"].isin(wanted)]
     row_values = sorted(table[rows].unique().tolist())
-    stored = project.repo.framework_summaries(name, rows)
+    stored = project.framework_summaries(name, rows)
     return FrameworkMatrix(name, rows, row_values, code_order(book, wanted), labels_of(book, language), excerpts,
                            stored)
 
@@ -125,7 +126,7 @@ def _excerpts(table: pd.DataFrame, codings: pd.DataFrame, book, codes, level, ro
     return picked[EXCERPT_COLUMNS].reset_index(drop=True)
 
 
-def set_summary(project, actor: str, rows: str, row: str, code: str, text: str, *, name: str = "default") -> None:
+def set_summary(project: Project, actor: str, rows: str, row: str, code: str, text: str, *, name: str = "default") -> None:
     """Write (or clear, with ``""``) the researcher's summary of a cell; undoable."""
     if not rows or not row or not code:
         raise InvalidOption("a cell is named by its rows attribute, its case and its code", place="framework",
@@ -145,4 +146,4 @@ def set_summary(project, actor: str, rows: str, row: str, code: str, text: str, 
             changes.insert("framework_summaries", {"matrix": name, "rows": rows, "row_value": row, "code": code,
                                                    "summary": text, "author": actor, "updated_at": now()})
 
-    project.repo.act(actor, "framework-summary", f"summary of {row} × {code} ({name})", work)
+    project.act(actor, "framework-summary", f"summary of {row} × {code} ({name})", work)

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qualcoder.analysis.errors import InvalidOption, valid_values
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 LEGRIX_CODES = (
     "professionnalisation.avantages.rationalisation_couts", "professionnalisation.avantages.qualite_soins",
@@ -71,11 +75,11 @@ def framework_preset(key: str) -> FrameworkPreset:
                         fix=f"Use one of: {valid_values(p.key for p in PRESETS)}.")
 
 
-def available_presets(project) -> list[FrameworkPreset]:
+def available_presets(project: Project) -> list[FrameworkPreset]:
     """The presets whose codes are all in the project's codebook and whose filter values all occur."""
     from qualcoder.analysis.units import segment_table
 
-    if not project.repo.active_codebook():
+    if not project.has_codebook():
         return []
     known = {code.id for code in project.codebook().codes}
     table = segment_table(project)

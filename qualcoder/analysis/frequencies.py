@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcoder.analysis.units import check_attribute, code_order, codebook_of, coded_units, labels_of, segment_table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def code_frequencies(project, by: str | None = None, *, coders: Sequence[str] | None = None,
+
+def code_frequencies(project: Project, by: str | None = None, *, coders: Sequence[str] | None = None,
                      sources: Sequence[str] | None = None, codes: Sequence[str] | None = None,
                      level: int | None = None, include_suggestions: bool = False, label_language: str = "fr",
                      where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:

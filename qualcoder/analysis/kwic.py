@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,12 +13,15 @@ from qualcoder.analysis.errors import InvalidQuery, NothingToAnalyse, check_choi
 from qualcoder.analysis.tokens import place_in_segments, token_table
 from qualcoder.analysis.units import segment_table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 MODES = ("lemma", "phrase", "regex")
 COLUMNS = ["doc", "speaker", "profession", "segment_id", "start", "end", "left", "match", "right"]
 _SPACE = re.compile(r"\s+")
 
 
-def kwic(project, query: str, *, mode: str = "lemma", width: int = 60, language: str | None = None,
+def kwic(project: Project, query: str, *, mode: str = "lemma", width: int = 60, language: str | None = None,
          case_sensitive: bool = False, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """One row per occurrence: doc, speaker, profession, segment_id, start, end, left, match, right (+ doc_id,
     language), in document order.
@@ -73,7 +77,7 @@ def _regex_spans(query: str, texts: dict[int, str], case_sensitive: bool) -> pd.
     return pd.DataFrame(rows, columns=["doc_id", "start", "end"], dtype="int64")
 
 
-def _lemma_spans(project, query: str, documents: pd.DataFrame) -> pd.DataFrame:
+def _lemma_spans(project: Project, query: str, documents: pd.DataFrame) -> pd.DataFrame:
     """Spans of the tokens whose lemmas match the query's lemmas (a sequence of them for a phrase)."""
     found = []
     for language, doc_ids in documents.groupby("language")["doc_id"]:

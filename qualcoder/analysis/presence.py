@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.analysis.errors import check_choice
 from qualcoder.analysis.units import code_order, codebook_of, coded_units, segment_table, selected_codes
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 UNITS = ("segment", "document")
 _ID_COLUMNS = {"segment": ["segment_id", "doc_id", "doc", "position", "speaker"], "document": ["doc_id", "doc"]}
@@ -25,7 +29,7 @@ def presence_array(units: pd.DataFrame, ids: pd.Series, codes: Sequence[str], id
     return matrix
 
 
-def presence_matrix(project, *, unit: str = "segment", codes: Sequence[str] | None = None,
+def presence_matrix(project: Project, *, unit: str = "segment", codes: Sequence[str] | None = None,
                     coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                     level: int | None = None, include_suggestions: bool = False) -> pd.DataFrame:
     """Id columns (segment: segment_id, doc_id, doc, position, speaker; document: doc_id, doc), then one 0/1

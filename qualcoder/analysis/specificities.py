@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse, check_choice
 from qualcoder.analysis.tokens import place_in_segments, token_table
 from qualcoder.analysis.units import NO_DATE, UNKNOWN, check_attribute, segment_table
+from qualcoder.text.parse import WORD
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 METHODS = ("hypergeometric", "loglik")
 UNITS = ("lemma", "word")
@@ -15,7 +21,7 @@ COLUMNS = ["group", "word", "group_count", "total_count", "group_tokens", "total
            "p_value"]
 
 
-def specificities(project, by: str, *, method: str = "hypergeometric", min_count: int = 5, unit: str = "lemma",
+def specificities(project: Project, by: str, *, method: str = "hypergeometric", min_count: int = 5, unit: str = "lemma",
                   top: int | None = None, include_unknown: bool = False) -> pd.DataFrame:
     """For each group of ``by`` and each word: group, word, group_count, total_count, group_tokens,
     total_tokens, expected, score, p_value; sorted by group, then score (most over-used first).
@@ -47,22 +53,22 @@ def specificities(project, by: str, *, method: str = "hypergeometric", min_count
     return frame.reset_index(drop=True)
 
 
-def _group_word_counts(project, table: pd.DataFrame, by: str, unit: str, include_unknown: bool) -> pd.DataFrame:
+def _group_word_counts(project: Project, table: pd.DataFrame, by: str, unit: str, include_unknown: bool) -> pd.DataFrame:
     """groups x words matrix of content-word counts."""
-    from qualcoder.topics.model import _WORD, stop_words  # the stop lists the topic models use
+    from qualcoder.topics.model import stop_words  # the stop lists the topic models use
 
     segments = table[["segment_id", "doc_id", "start", "end", by]]
     if not include_unknown:
         segments = segments[~segments[by].isin([UNKNOWN, NO_DATE])]
     tokens = token_table(project, segments["doc_id"].unique().tolist())
     if unit == "word":
-        texts = project.repo.texts()
-        tokens["lemma"] = [texts[d][1][s:e].lower() for d, s, e in tokens[["doc_id", "start", "end"]].itertuples(
+        texts = project.texts()
+        tokens["lemma"] = [texts[d][s:e].lower() for d, s, e in tokens[["doc_id", "start", "end"]].itertuples(
             index=False)]
     tokens = place_in_segments(tokens, segments).dropna(subset=["segment_id"])
     words = pd.Series(tokens["lemma"].unique())
     stops = stop_words()
-    content = words[(words.str.len() > 1) & words.str.match(_WORD.pattern) & ~words.isin(stops)]
+    content = words[(words.str.len() > 1) & words.str.match(WORD.pattern) & ~words.isin(stops)]
     tokens = tokens[tokens["lemma"].isin(set(content))]
     return pd.crosstab(tokens[by], tokens["lemma"])
 

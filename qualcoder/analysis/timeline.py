@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse, check_choice
 from qualcoder.analysis.units import NO_DATE, code_order, codebook_of, coded_units, segment_table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 PERIODS = ("meeting", "month", "quarter", "year")
 MEETING_TYPE = "minutes"
 
 
-def timeline(project, *, period: str = "meeting", codes: Sequence[str] | None = None,
+def timeline(project: Project, *, period: str = "meeting", codes: Sequence[str] | None = None,
              coders: Sequence[str] | None = None, sources: Sequence[str] | None = None, level: int | None = None,
              include_suggestions: bool = False, types: Sequence[str] | None = None,
              where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:

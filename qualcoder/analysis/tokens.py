@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.analysis.errors import NothingToAnalyse
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def token_table(project, doc_ids: Iterable[int] | None = None) -> pd.DataFrame:
+
+def token_table(project: Project, doc_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """One row per stored token: doc_id, start, end, lemma (lower-cased), in document and text order."""
-    parses = project.repo.parses(None if doc_ids is None else list(doc_ids))
+    parses = project.parses(doc_ids)
     if not parses:
         raise NothingToAnalyse("the project has no parsed documents", place="project",
                                fix="Run `qualcoder segment` (it parses the documents once).")

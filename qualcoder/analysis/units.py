@@ -8,6 +8,7 @@ built from these two frames, so they all count the same things.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.coding.codebook import Codebook
 from qualcoder.coding.overlap import covered_segments
 from qualcoder.ingest.speakers import position_label
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ATTRIBUTES = ["speaker", "profession", "role", "organisation", "type", "language", "doc", "section", "network",
               "period", "year", "month", "quarter"]
@@ -29,7 +33,7 @@ _DOCUMENT_COLUMNS = {"doc_id", "name", "type", "language", "date", "format", "n_
                      "n_words", "text"}
 
 
-def attributes(project) -> list[str]:
+def attributes(project: Project) -> list[str]:
     """``ATTRIBUTES`` plus the project's document attributes with single values (site, title, ...).
 
     >>> # attributes(project)[-3:] -> ['site', 'title', 'venue']
@@ -50,7 +54,7 @@ def _document_attributes(documents: pd.DataFrame) -> pd.DataFrame:
     return documents[keep]
 
 
-def segment_table(project, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+def segment_table(project: Project, where: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """One row per segment: ids, offsets, ``words``, every attribute of ``attributes(project)``, no text.
 
     A speaker labelled by position (``Q``, ``R``, ``Speaker 2``) reads with its document, ``R (entretien-02.odt)``.
@@ -124,8 +128,8 @@ _NOT_ATTRIBUTES = {"segment_id", "doc_id", "start", "end", "position", "turn", "
 
 # -- the codebook and the code selection ----------------------------------------------------------------------
 
-def codebook_of(project) -> Codebook:
-    if project.repo.active_codebook() is None:
+def codebook_of(project: Project) -> Codebook:
+    if not project.has_codebook():
         raise NothingToAnalyse("this project has no codebook", place="project",
                                fix="Load one with `qualcoder codebook load codebooks/FILE.yaml`.")
     return project.codebook()
@@ -201,11 +205,11 @@ def code_targets(book: Codebook, present: Sequence[str], codes: Sequence[str] | 
 
 # -- codings to coded units --------------------------------------------------------------------------------
 
-def select_codings(project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+def select_codings(project: Project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                    include_suggestions: bool = False) -> pd.DataFrame:
     """The codings that count: status applied or accepted (plus suggested ones when asked), of these coders
     and sources."""
-    codings = project.repo.codings_frame()
+    codings = project.stored_codings()
     statuses = [*COUNTED_STATUSES, "suggested"] if include_suggestions else list(COUNTED_STATUSES)
     codings = codings[codings["status"].isin(statuses)]
     for column, wanted, option in (("coder", coders, "--coders"), ("source", sources, "--sources")):
@@ -220,7 +224,7 @@ def select_codings(project, *, coders: Sequence[str] | None = None, sources: Seq
     return codings.rename(columns={"document_id": "doc_id"})
 
 
-def coded_units(project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+def coded_units(project: Project, *, coders: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                 codes: Sequence[str] | None = None, include_suggestions: bool = False, level: int | None = None,
                 table: pd.DataFrame | None = None, where: Mapping[str, Sequence[str]] | None = None
                 ) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli.support import ProjectOption, _open, console
+from qualcoder.cli.support import ProjectOption, console, open_project
 
 
 def register_backup(app: typer.Typer) -> None:
@@ -22,7 +22,7 @@ def backup(
                                                 "backups/<time>-manual.qcbackup in the project).")] = None,
 ) -> None:
     """Back the project's store up to one file (SQLite online backup, or pg_dump), with its schema version."""
-    p = _open(project)
+    p = open_project(project)
     written = p.backup("manual", output)
     console.print(f"Backup written to {written} ({written.stat().st_size / 1e6:.1f} MB).")
 
@@ -35,8 +35,8 @@ def restore(
 
     Refuses a backup of a newer schema, of another kind of database, or of another project.
     """
-    p = _open(project)
+    p = open_project(project)
     before = p.restore(file)
-    info = p.repo.counts()
+    info = p.counts()
     console.print(f"Restored {file}: {info['documents']} documents, {info['segments']} segments. "
                   f"The state before the restore is in {before}.")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli.support import ProjectOption, _open, console
+from qualcoder.cli.support import ProjectOption, console, open_project
 
 CoderOption = Annotated[str, typer.Option("--coder", help="Who changes the codebook (recorded in the history).")]
 LanguageOption = Annotated[str, typer.Option("--language", help="fr or en: the language of the text you give.")]
@@ -26,7 +26,7 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Add a code to the project's codebook."""
-        new_id = (_open(project).add_code(coder, label, parent=parent, code_id=code_id, color=colour,
+        new_id = (open_project(project).add_code(coder, label, parent=parent, code_id=code_id, color=colour,
                                           definition=definition))
         console.print(f"Added code {new_id}.", highlight=False)
 
@@ -39,7 +39,7 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Give a code a new label in one language."""
-        _open(project).update_code(coder, code, label={language: label})
+        open_project(project).update_code(coder, code, label={language: label})
         console.print(f"Code {code} is now labelled {label!r} ({language}).", highlight=False)
 
     @codebook_app.command("edit")
@@ -56,7 +56,7 @@ def register_codebook_edits(codebook_app: typer.Typer) -> None:
         project: ProjectOption = Path("."),
     ) -> None:
         """Define a code, give its criteria (they replace the language's list), recolour it, add an example."""
-        (_open(project).update_code(
+        (open_project(project).update_code(
 coder, code, definition={language: definition} if definition is not None else None,
 include={language: include} if include else None, exclude={language: exclude} if exclude else None,
 color=colour, example=(example, source) if example else None))
@@ -70,7 +70,7 @@ color=colour, example=(example, source) if example else None))
         project: ProjectOption = Path("."),
     ) -> None:
         """Move a code under another parent, or to the top level."""
-        _open(project).move_code(coder, code, parent)
+        open_project(project).move_code(coder, code, parent)
         console.print(f"Code {code} is now under {parent or 'the top level'}.", highlight=False)
 
     @codebook_app.command("merge")
@@ -81,7 +81,7 @@ color=colour, example=(example, source) if example else None))
         project: ProjectOption = Path("."),
     ) -> None:
         """Merge one code into another: codings, memos and children move to the survivor."""
-        _open(project).merge_codes(coder, source, target)
+        open_project(project).merge_codes(coder, source, target)
         console.print(f"Merged {source} into {target}.", highlight=False)
 
     @codebook_app.command("delete")
@@ -91,5 +91,5 @@ color=colour, example=(example, source) if example else None))
         project: ProjectOption = Path("."),
     ) -> None:
         """Delete an unused code (refused while a person's coding uses it: merge it instead)."""
-        _open(project).delete_code(coder, code)
+        open_project(project).delete_code(coder, code)
         console.print(f"Deleted code {code}.", highlight=False)

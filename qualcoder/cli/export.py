@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli.support import ProjectOption, _open, console, errors
+from qualcoder.cli.support import ProjectOption, console, errors, open_project
 
 export_app = typer.Typer(help="Export coded segments, the codebook and the project to other tools.",
                          no_args_is_help=True)
@@ -40,14 +40,14 @@ def export_segments(
     """Export coded segments: one row per coding (or per segment with --wide), with text and attributes."""
     from qualcoder.export import tabular
 
-    p = _open(project)
+    p = open_project(project)
 
     def run() -> int:
         chosen = tabular.table_format(out, format)
         frame = tabular.coded_segments(p, codes=code, coders=coder, sources=source,
                                        where=tabular.parse_where(where or []),
                                        include_suggestions=include_suggestions, wide=wide)
-        book = p.codebook() if chosen == "xlsx" and p.repo.active_codebook() else None
+        book = p.codebook() if chosen == "xlsx" and p.has_codebook() else None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", tabular.TruncatedCells)
             tabular.write_table(frame, out, format=chosen, excel=excel, codebook=book, force=force)
@@ -71,7 +71,7 @@ def export_codebook(
     from qualcoder.export.codebook_docx import write_codebook_docx
     from qualcoder.export.errors import UnsupportedExportFormat, write_bytes
 
-    p = _open(project)
+    p = open_project(project)
 
     def run() -> None:
         book = p.codebook()
@@ -103,7 +103,7 @@ def export_iramuteq(
     """Export the texts as an IRaMuTeQ corpus: star lines of variables, then the text."""
     from qualcoder.export import iramuteq
 
-    p = _open(project)
+    p = open_project(project)
     chosen = [a.strip() for a in attributes.split(",") if a.strip()] if attributes else None
     iramuteq.write_corpus(p, out, by=by, attributes=chosen, force=force)
     console.print(f"Wrote {out}.")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli.support import CsvOption, ProjectOption, _bar, _open, _print_frame, console
+from qualcoder.cli.support import CsvOption, ProjectOption, console, open_project, print_frame, progress_bar
 
 lexico_app = typer.Typer(help="Lexicometry (IRaMuTeQ's Reinert method): chd, profile, afc, simi, codes, time, ...",
                          no_args_is_help=True)
@@ -20,7 +20,7 @@ HtmlOption = Annotated[Path | None, typer.Option("--html", help="Also write the 
 def _stored(project: Path, run: str | None):
     from qualcoder import lexico
 
-    p = _open(project)
+    p = open_project(project)
     return lexico.run(p, run)
 
 
@@ -58,7 +58,7 @@ def chd(
     """Classify the text segments (Reinert's descending hierarchical classification) and store the run."""
     from qualcoder import lexico
 
-    p = _open(project)
+    p = open_project(project)
     sizes = tuple(int(v) for v in double_min_forms.split(",") if v.strip()) if double_min_forms else (10, 15)
     from qualcoder.lexico.runs import parse_where
 
@@ -68,14 +68,14 @@ def chd(
         min_forms=min_forms, double_min_forms=sizes, min_members=min_members, full=full,
         active=tuple(a.strip() for a in active.split(",")) if active else None,
         skip_roles=tuple(r.strip() for r in skip_roles.split(",") if r.strip()), seed=seed, name=name))
-    with _bar() as progress:
+    with progress_bar() as progress:
         run = lexico.fit(p, options, progress=progress)
     report = run.report
     console.print(f"Run [bold]{run.name}[/bold] ({run.kind}): {report['segments']} text segments, "
                   f"{report['active_forms']} active forms, {len(report['classes'])} classes.")
     for note in report["notes"]:
         console.print(f"[yellow]{note}[/yellow]")
-    _print_frame(run.classes(), False, "Classes")
+    print_frame(run.classes(), False, "Classes")
 
 
 @lexico_app.command("runs")
@@ -83,8 +83,8 @@ def runs(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """The stored classifications with their parameters."""
     from qualcoder import lexico
 
-    p = _open(project)
-    _print_frame(lexico.runs(p), csv)
+    p = open_project(project)
+    print_frame(lexico.runs(p), csv)
 
 
 @lexico_app.command("classes")
@@ -93,7 +93,7 @@ def classes(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvO
     """Each class's size, share and most characteristic forms; --html writes the dendrogram (class sizes for
     --double runs)."""
     stored = _stored(project, run)
-    _print_frame(stored.classes(), csv)
+    print_frame(stored.classes(), csv)
     if html:
         from qualcoder.lexico import figures
 
@@ -112,7 +112,7 @@ def profile(
 ) -> None:
     """Class profiles: forms with segments in class, total, share, signed chi2 and p."""
     stored = _stored(project, run)
-    _print_frame(stored.profile(cls, top=top, kind=kind, min_chi2=min_chi2), csv)
+    print_frame(stored.profile(cls, top=top, kind=kind, min_chi2=min_chi2), csv)
 
 
 @lexico_app.command("segments")
@@ -124,7 +124,7 @@ def segments(
 ) -> None:
     """The characteristic segments of a class (the largest sums of its forms' chi2)."""
     stored = _stored(project, run)
-    _print_frame(stored.characteristic_segments(cls, top), csv)
+    print_frame(stored.characteristic_segments(cls, top), csv)
 
 
 @lexico_app.command("variables")
@@ -138,7 +138,7 @@ def variables(
     """Star variables (segment attributes) associated with each class."""
     stored = _stored(project, run)
     chosen = [n.strip() for n in names.split(",")] if names else None
-    _print_frame(stored.variables(chosen, min_chi2=min_chi2), csv)
+    print_frame(stored.variables(chosen, min_chi2=min_chi2), csv)
 
 
 @lexico_app.command("afc")
@@ -152,9 +152,9 @@ def afc(
     stored = _stored(project, run)
     rows, columns, inertia = stored.afc(what, top)
     if not csv:
-        _print_frame(inertia, False, "Eigenvalues")
-        _print_frame(rows, False, "Classes")
-    _print_frame(columns, csv, None if csv else what.capitalize())
+        print_frame(inertia, False, "Eigenvalues")
+        print_frame(rows, False, "Classes")
+    print_frame(columns, csv, None if csv else what.capitalize())
     if html:
         from qualcoder.lexico import figures
 
@@ -173,8 +173,8 @@ def simi(
     stored = _stored(project, run)
     nodes, edges = stored.similarity(cls, top, index)
     if not csv:
-        _print_frame(nodes, False, "Forms")
-    _print_frame(edges, csv, None if csv else "Edges of the maximum spanning tree")
+        print_frame(nodes, False, "Forms")
+    print_frame(edges, csv, None if csv else "Edges of the maximum spanning tree")
     if html:
         from qualcoder.lexico import figures
 
@@ -195,7 +195,7 @@ def codes(
     def split(v):
         return ([x.strip() for x in v.split(",") if x.strip()] if v else None)
     frame = stored.code_table(level=level or None, coders=split(coders), sources=split(sources))
-    _print_frame(frame if min_chi2 is None else frame[frame["chi2"] >= min_chi2], csv)
+    print_frame(frame if min_chi2 is None else frame[frame["chi2"] >= min_chi2], csv)
 
 
 @lexico_app.command("topics")
@@ -208,7 +208,7 @@ def topics(
     """Class x topic of a topic run."""
     stored = _stored(project, run)
     frame = stored.topic_table(topic_run)
-    _print_frame(frame if min_chi2 is None else frame[frame["chi2"] >= min_chi2], csv)
+    print_frame(frame if min_chi2 is None else frame[frame["chi2"] >= min_chi2], csv)
 
 
 @lexico_app.command("time")
@@ -219,7 +219,7 @@ def time(
 ) -> None:
     """The classes over meetings (minutes in date order) or months, quarters, years."""
     stored = _stored(project, run)
-    _print_frame(stored.over_time(period), csv)
+    print_frame(stored.over_time(period), csv)
     if html:
         from qualcoder.lexico import figures
 
@@ -234,11 +234,11 @@ def compare(
     """Two runs' classes on their common segments: crosstab and adjusted Rand index."""
     from qualcoder import lexico
 
-    p = _open(project)
+    p = open_project(project)
     table, summary = lexico.compare(lexico.run(p, run_a), lexico.run(p, run_b))
     if not csv:
         console.print(", ".join(f"{k} = {v}" for k, v in summary.items()))
-    _print_frame(table.reset_index(), csv)
+    print_frame(table.reset_index(), csv)
 
 
 @lexico_app.command("delete")
@@ -246,6 +246,6 @@ def delete(run: Annotated[str, typer.Argument(help="The run to delete.")], proje
     """Delete a stored classification (its segments' classes go with it)."""
     from qualcoder.lexico.runs import delete_run
 
-    p = _open(project)
+    p = open_project(project)
     delete_run(p, run)
     console.print(f"Deleted run {run}.")

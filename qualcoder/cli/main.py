@@ -20,7 +20,16 @@ from qualcoder.cli.privacy import privacy_app
 from qualcoder.cli.refi import register_refi
 from qualcoder.cli.report import report_app
 from qualcoder.cli.study import register_study
-from qualcoder.cli.support import Commands, CsvOption, ProjectOption, _bar, _open, _print_frame, console, errors
+from qualcoder.cli.support import (
+    Commands,
+    CsvOption,
+    ProjectOption,
+    console,
+    errors,
+    open_project,
+    print_frame,
+    progress_bar,
+)
 from qualcoder.cli.team import register_team
 from qualcoder.errors import UsageError
 from qualcoder.models import ImportReport
@@ -61,8 +70,8 @@ def import_(
     Each file is imported in its own transaction; failures are listed and the exit code is 1.
     Each document's turns, speakers and warnings are listed.
     """
-    p = _open(project)
-    with _bar() as progress:
+    p = open_project(project)
+    with progress_bar() as progress:
         report = (p.import_files(paths, meta=meta, speakers=speakers, language=language,
                                  progress=progress, speakers_layout=speakers_layout))
     _print_report(report)
@@ -92,7 +101,7 @@ def _print_documents(documents) -> None:
                            "top speaker": f"{d.top_speaker} {d.top_speaker_share:.0%}" if d.top_speaker else "",
                            "layout": d.layout, "segs": "" if d.segments is None else d.segments,
                            "warn": len(d.warnings)} for d in documents])
-    _print_frame(frame.head(50), False, "What the import found" + (" (first 50)" if len(frame) > 50 else ""))
+    print_frame(frame.head(50), False, "What the import found" + (" (first 50)" if len(frame) > 50 else ""))
 
 
 @app.command()
@@ -102,8 +111,8 @@ def segment(
     processes: Annotated[int, typer.Option(help="Processes for spaCy parsing.")] = 1,
 ) -> None:
     """Cut every document into segments (re-segmenting keeps codings: they anchor to characters)."""
-    p = _open(project)
-    with _bar() as progress:
+    p = open_project(project)
+    with progress_bar() as progress:
         count = p.segment(by=by, n_process=processes, progress=progress)
     console.print(f"{count} segments ({by}).")
 
@@ -111,7 +120,7 @@ def segment(
 @app.command()
 def status(project: ProjectOption = Path(".")) -> None:
     """Counts by document type and language, and by speaker profession."""
-    p = _open(project)
+    p = open_project(project)
     info = p.status()
     totals = info["totals"]
     console.print(f"[bold]{p.config.name}[/bold] ({p.engine.dialect.name}): {totals['documents']} documents, "
@@ -123,8 +132,8 @@ def status(project: ProjectOption = Path(".")) -> None:
         console.print(f"[yellow]{len(unsegmented)} document(s) have no segments, so every analysis leaves them "
                       f"out: {escape(names)}. Run `qualcoder segment --by {totals['segmentation']}`.[/yellow]",
                       highlight=False)
-    _print_frame(info["documents"], False, "Documents by type and language")
-    _print_frame(info["professions"], False, "Speakers by profession")
+    print_frame(info["documents"], False, "Documents by type and language")
+    print_frame(info["professions"], False, "Speakers by profession")
 
 
 documents_app = typer.Typer(help="List documents; correct one; remove one; find their speaker turns again.")
@@ -136,11 +145,11 @@ def documents(ctx: typer.Context, project: ProjectOption = Path("."), csv: CsvOp
     """List the documents with their attributes (--csv for all columns, with text)."""
     if ctx.invoked_subcommand is not None:
         return
-    p = _open(project)
+    p = open_project(project)
     frame = p.documents_df(with_text=csv)
     if not csv:
         frame = frame[["doc_id", "name", "type", "language", "date", "format", "n_chars"]]
-    _print_frame(frame, csv)
+    print_frame(frame, csv)
 
 
 @documents_app.command("remove")
@@ -150,7 +159,7 @@ def documents_remove(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove a document with its codings, memos, topic assignments, turns and segments (one transaction)."""
-    p = _open(project)
+    p = open_project(project)
     key = int(document) if document.isdigit() else document
     found = p.document(key)
     if not yes and not typer.confirm(f"Remove {found.name} and everything coded in it?"):
@@ -173,7 +182,7 @@ def documents_set(
     """Correct a document's type, date or attributes (network, site, wave, ...)."""
     key = int(document) if document.isdigit() else document
     values = dict(item.split("=", 1) for item in attribute or [] if "=" in item)
-    (_open(project).set_document(coder, key, doc_type=doc_type, date=date, attributes=values or None,
+    (open_project(project).set_document(coder, key, doc_type=doc_type, date=date, attributes=values or None,
                                  remove=remove or ()))
     console.print(f"{escape(document)} updated.", highlight=False)
 
@@ -185,9 +194,9 @@ def documents_turns(
     speakers_layout: SpeakersLayoutOption = None,
 ) -> None:
     """Find the speaker turns again (another layout, a new speakers.csv) without re-importing; codings stay."""
-    p = _open(project)
+    p = open_project(project)
     keys = [int(d) if d.isdigit() else d for d in documents or []]
-    with _bar() as progress:
+    with progress_bar() as progress:
         reports = p.redetect_turns(keys or None, speakers_layout=speakers_layout, progress=progress)
     console.print(f"Turns found again in {len(reports)} document(s).")
     _print_documents(reports)
@@ -203,8 +212,8 @@ def reparse(
 ) -> None:
     """Parse again the documents parsed by another pipeline (after installing an English model); keeps every
     coding (codings anchor to document offsets) and rebuilds the segments with the same method."""
-    p = _open(project)
-    with _bar() as progress:
+    p = open_project(project)
+    with progress_bar() as progress:
         found = p.reparse(n_process=n_process, progress=progress)
     if not found["parsed"]:
         console.print("Every document is parsed with the current pipelines: nothing to do.")
@@ -223,12 +232,12 @@ def segments(
     limit: Annotated[int, typer.Option(help="Rows shown in the table (CSV writes all).")] = 50,
 ) -> None:
     """List the segments with document, speaker, profession, role, offsets and text."""
-    p = _open(project)
+    p = open_project(project)
     frame = p.segments_df()
     if not csv:
         frame = frame[["segment_id", "doc", "speaker", "profession", "start", "end", "text"]].head(limit).copy()
         frame["text"] = frame["text"].map(lambda t: t if len(t) <= 90 else t[:89] + "…")
-    _print_frame(frame, csv)
+    print_frame(frame, csv)
 
 
 @app.command()
@@ -241,7 +250,7 @@ def demo(
     """Build (or rebuild) the demo project from corpora/ and codebooks/, then serve the explorer."""
     from qualcoder.demo import build_demo
 
-    with _bar() as progress:
+    with progress_bar() as progress:
         project, report = build_demo(folder, progress=progress)
     _print_report(report)
     info = project.status()["totals"]
@@ -268,7 +277,7 @@ def explore(
 
         Project.create(project).close()
         console.print(f"Created an empty project in {project}: bring documents in from the explorer.")
-    _open(project).close()
+    open_project(project).close()
     _serve(project, host, port)
 
 
@@ -309,7 +318,7 @@ def codebook_check(
     top = len(book.children(None))
     console.print(f"{file}: codebook {book.id!r}, {len(book.codes)} codes ({top} themes), version {book.version}.")
     if project is not None:
-        missing = _open(project).unmatched_terms(book)
+        missing = open_project(project).unmatched_terms(book)
         for term in missing:
             console.print(f"[yellow]{term}: its lemmas occur nowhere in the project's texts.[/yellow]")
         console.print(f"{len(missing)} term(s) never found in {project}.")
@@ -327,7 +336,7 @@ def codebook_load(
 ) -> None:
     """Make a codebook the project's codebook; refuses to drop codes that carry human codings."""
     pairs = dict(item.split("=", 1) for item in merge or [] if "=" in item)
-    change = _open(project).load_codebook(file, force=force, merge=pairs, dry_run=dry_run)
+    change = open_project(project).load_codebook(file, force=force, merge=pairs, dry_run=dry_run)
     verb = "Would load" if dry_run else "Loaded"
     console.print(f"{verb} codebook version {change.version} (before: {change.previous_version or 'none'}); "
                   f"{len(change.added)} codes added, {len(change.removed)} removed, {len(change.edited)} edited, "
@@ -344,7 +353,7 @@ def codebook_load(
 def codebook_show(project: ProjectOption = Path("."),
                   language: Annotated[str, typer.Option(help="fr or en labels.")] = "fr") -> None:
     """The code tree with labels, colours and how many codings each code has."""
-    p = _open(project)
+    p = open_project(project)
     book = p.codebook()
     counts = p.codings_df().groupby("code").size().to_dict()
     table = Table(title=f"{book.id} (version {book.version})")
@@ -372,7 +381,7 @@ def codebook_export(
     """Export the project's codebook as YAML or as a readable Markdown document."""
     from qualcoder.coding.codebook import to_markdown, to_yaml
 
-    book = _open(project).codebook()
+    book = open_project(project).codebook()
     if format not in ("yaml", "md"):
         raise UsageError(f"--format {format}: use yaml or md", place="codebook export")
     text = to_yaml(book) if format == "yaml" else to_markdown(book, language)
@@ -396,7 +405,7 @@ def code_add(
 ) -> None:
     """Apply a code to a segment or to a span of a document."""
     key = int(doc) if doc and doc.isdigit() else doc
-    coding_id = (_open(project).add_coding(code, coder, segment=segment, doc=key, start=start,
+    coding_id = (open_project(project).add_coding(code, coder, segment=segment, doc=key, start=start,
                                            end=end, memo=memo))
     console.print(f"Coding {coding_id} added.")
 
@@ -407,7 +416,7 @@ def code_remove(coding_id: Annotated[int, typer.Argument(help="The coding id.")]
                 coder: Annotated[str | None, typer.Option("--coder", help="Who removes it (default: its coder); "
                                                           "`qualcoder undo --coder` brings it back.")] = None) -> None:
     """Remove a coding and the memos on it."""
-    _open(project).remove_coding(coding_id, coder)
+    open_project(project).remove_coding(coding_id, coder)
     console.print(f"Coding {coding_id} removed.")
 
 
@@ -420,7 +429,7 @@ def code_edit(
     project: ProjectOption = Path("."),
 ) -> None:
     """Change a coding's code or memo."""
-    _open(project).edit_coding(coding_id, coder, code=code, memo=memo)
+    open_project(project).edit_coding(coding_id, coder, code=code, memo=memo)
     console.print(f"Coding {coding_id} changed.")
 
 
@@ -433,7 +442,7 @@ def code_resize(
     project: ProjectOption = Path("."),
 ) -> None:
     """Give a coding a new span in its document (blanks at the edges are left out)."""
-    new_start, new_end = _open(project).resize_coding(coding_id, start, end, coder)
+    new_start, new_end = open_project(project).resize_coding(coding_id, start, end, coder)
     console.print(f"Coding {coding_id} now covers {new_start}-{new_end}.")
 
 
@@ -447,18 +456,18 @@ def code_list(
     csv: CsvOption = False,
 ) -> None:
     """List codings with their document, offsets, code, coder, source and text."""
-    frame = _open(project).codings_df(coder=coder, code=code, source=source, status=status)
+    frame = open_project(project).codings_df(coder=coder, code=code, source=source, status=status)
     if not csv:
         frame = frame[["coding_id", "doc", "start", "end", "code", "coder", "source", "status", "text"]].copy()
         frame["text"] = frame["text"].map(lambda t: t if len(t) <= 70 else t[:69] + "…")
-    _print_frame(frame, csv)
+    print_frame(frame, csv)
 
 
 @code_app.command("accept")
 def code_accept(coding_id: Annotated[int, typer.Argument(help="The suggestion's coding id.")], coder: CoderOption,
                 project: ProjectOption = Path(".")) -> None:
     """Accept a suggestion (recorded with your name)."""
-    _open(project).accept_suggestion(coding_id, coder)
+    open_project(project).accept_suggestion(coding_id, coder)
     console.print(f"Suggestion {coding_id} accepted by {coder}.")
 
 
@@ -466,7 +475,7 @@ def code_accept(coding_id: Annotated[int, typer.Argument(help="The suggestion's 
 def code_reject(coding_id: Annotated[int, typer.Argument(help="The suggestion's coding id.")], coder: CoderOption,
                 project: ProjectOption = Path(".")) -> None:
     """Reject a suggestion (recorded with your name)."""
-    _open(project).reject_suggestion(coding_id, coder)
+    open_project(project).reject_suggestion(coding_id, coder)
     console.print(f"Suggestion {coding_id} rejected by {coder}.")
 
 
@@ -479,7 +488,7 @@ def code_memo(
     project: ProjectOption = Path("."),
 ) -> None:
     """Write a memo on a code, a document, a coding or the project."""
-    memo_id = _open(project).add_memo(target, target_id, coder, text)
+    memo_id = open_project(project).add_memo(target, target_id, coder, text)
     console.print(f"Memo {memo_id} saved.")
 
 
@@ -491,7 +500,7 @@ def merge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what the merge would bring.")] = False,
 ) -> None:
     """Merge another project into this one: documents matched by text, codings, memos and codes brought in."""
-    report = _open(project).merge(other, coder, dry_run=dry_run)
+    report = open_project(project).merge(other, coder, dry_run=dry_run)
     verb = "Would bring" if dry_run else "Brought"
     console.print(f"{verb} {report.codings_added} coding(s) ({report.codings_present} already here), "
                   f"{len(report.documents_added)} new document(s) ({report.documents_matched} matched), "
@@ -506,14 +515,14 @@ def merge(
 @app.command()
 def undo(coder: CoderOption, project: ProjectOption = Path(".")) -> None:
     """Undo your latest action (coding, edit, memo, accept/reject, decision); repeat to go further back."""
-    action = _open(project).undo(coder)
+    action = open_project(project).undo(coder)
     console.print(f"Undone: {action.summary.removeprefix('undo: ')}", highlight=False)
 
 
 @app.command()
 def redo(coder: CoderOption, project: ProjectOption = Path(".")) -> None:
     """Redo your latest undone action."""
-    action = _open(project).redo(coder)
+    action = open_project(project).redo(coder)
     console.print(f"Redone: {action.summary.removeprefix('redo: ')}", highlight=False)
 
 
@@ -525,8 +534,8 @@ def history(
     csv: CsvOption = False,
 ) -> None:
     """The action log, newest first: who did what, and when."""
-    frame = _open(project).history_df(coder, None if csv else limit)
-    _print_frame(frame, csv)
+    frame = open_project(project).history_df(coder, None if csv else limit)
+    print_frame(frame, csv)
 
 
 @app.command()
@@ -543,16 +552,16 @@ def autocode(
     Only new codes and codes whose rules changed are redone, unless --codes or --all; their previous rule
     codings are replaced. Manual and imported codings are never touched.
     """
-    p = _open(project)
-    with _bar() as progress:
+    p = open_project(project)
+    with progress_bar() as progress:
         report = p.autocode(codes=codes, dry_run=dry_run, everything=all_codes, progress=progress)
     if csv:
-        _print_frame(report.codings, True)
+        print_frame(report.codings, True)
         return
     verb = "would code" if dry_run else "coded"
     console.print(f"{len(report.codes_run)} code(s) run; {verb} {len(report.codings)} (segment, code) pairs.")
     if report.codes_run:
-        _print_frame(report.counts(), False, "Segments per code")
+        print_frame(report.counts(), False, "Segments per code")
     for warning in report.warnings:
         console.print(f"[yellow]{warning}[/yellow]")
     if report.unmatched_terms:
@@ -570,7 +579,7 @@ def train(
                                                    "a local model folder.")] = None,
 ) -> None:
     """Fit the code classifier (TF-IDF of lemmas, calibrated one-vs-rest logistic regression) on human codings."""
-    info = _open(project).train(coders=coders, random_state=seed, embeddings=embeddings)
+    info = open_project(project).train(coders=coders, random_state=seed, embeddings=embeddings)
     console.print(f"Trained on {info['segments']} segments for {len(info['codes'])} codes "
                   f"(codebook {info['codebook_version']}); model in models/classifier.joblib.")
     if info["skipped_codes"]:
@@ -589,9 +598,9 @@ def suggest(
     csv: CsvOption = False,
 ) -> None:
     """Store the model's suggestions for coders to accept or reject, or list the least certain segments."""
-    p = _open(project)
+    p = open_project(project)
     if zero_shot:
-        with _bar() as progress:
+        with progress_bar() as progress:
             found = p.suggest_zero_shot(zero_shot, min_score=min_confidence, progress=progress)
         how = (f"cut-offs calibrated on human codings for {found['calibrated_codes']} code(s)"
                if found["calibrated_codes"] else f"score >= {found['min_score']}")
@@ -602,7 +611,7 @@ def suggest(
         frame = p.uncertain_segments(uncertain)
         if not csv:
             frame["text"] = frame["text"].map(lambda t: t if len(t) <= 80 else t[:79] + "…")
-        _print_frame(frame, csv, None if csv else "Code these next")
+        print_frame(frame, csv, None if csv else "Code these next")
         return
     count = p.suggest(min_confidence=min_confidence)
     console.print(f"{count} suggestion(s) stored; review them with `qualcoder code list --status suggested`.")
@@ -625,17 +634,17 @@ def evaluate(
     csv: CsvOption = False,
 ) -> None:
     """Rules, model, zero-shot and a plain TF-IDF + logistic baseline against human codings, same folds."""
-    p = _open(project)
-    with _bar() as progress:
+    p = open_project(project)
+    with progress_bar() as progress:
         result = (p.evaluate(coders=coders, folds=folds, embeddings=embeddings, threshold=threshold,
                              precision_target=precision,
                              zero_shot=None if zero_shot == "none" else zero_shot, progress=progress))
     if csv:
-        _print_frame(result.per_code, True)
+        print_frame(result.per_code, True)
         return
-    _print_frame(result.per_code.astype(object).where(result.per_code.notna(), "n/a"), False,
+    print_frame(result.per_code.astype(object).where(result.per_code.notna(), "n/a"), False,
                  "Per code against human codings (n/a: the code has no rules)")
-    _print_frame(result.summary, False, "Overall, on the same folds (baseline: TF-IDF + one-vs-rest logistic)")
+    print_frame(result.summary, False, "Overall, on the same folds (baseline: TF-IDF + one-vs-rest logistic)")
     for code, why in result.left_out:
         console.print(f"[yellow]Left out: {code}: {why}[/yellow]")
     for note in result.notes:
@@ -672,13 +681,13 @@ def agreement(
     if not coders:
         raise UsageError("--coders is missing: name the coders to compare", place="agreement",
                          fix="Example: --coders coder_a,coder_b.")
-    frame = (_open(project).agreement(_names(coders), _names(codes) or None, level, by,
+    frame = (open_project(project).agreement(_names(coders), _names(codes) or None, level, by,
                                       include_uncoded, variable))
     if csv:
-        _print_frame(frame, True)
+        print_frame(frame, True)
         return
     console.print(frame.attrs.get("scope", ""), highlight=False)
-    _print_frame(frame.round(3), False, "Agreement (α: Krippendorff 0.667 / 0.800 thresholds)")
+    print_frame(frame.round(3), False, "Agreement (α: Krippendorff 0.667 / 0.800 thresholds)")
 
 
 @agreement_app.command("disagreements")
@@ -689,11 +698,11 @@ def agreement_disagreements(
     csv: CsvOption = False,
 ) -> None:
     """Each segment and code where the coders differ, with the text and who applied what."""
-    frame = _open(project).disagreements(_names(coders), _names(codes) or None)
+    frame = open_project(project).disagreements(_names(coders), _names(codes) or None)
     if not csv:
         frame = frame.copy()
         frame["text"] = frame["text"].map(lambda t: t if len(t) <= 70 else t[:69] + "…")
-    _print_frame(frame, csv)
+    print_frame(frame, csv)
 
 
 @agreement_app.command("resolve")
@@ -708,7 +717,7 @@ def agreement_resolve(
     project: ProjectOption = Path("."),
 ) -> None:
     """Build the `consensus` coder's codings from decisions; the coders' own codings never change."""
-    p = _open(project)
+    p = open_project(project)
     if undo is not None:
         p.undo_decision(undo)
         console.print(f"Decision {undo} undone; its consensus codings are removed.")
@@ -725,8 +734,8 @@ def agreement_resolve(
 @agreement_app.command("decisions")
 def agreement_decisions(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """Every adjudication decision, with who decided and whether it was undone."""
-    frame = _open(project).decisions_df()
-    _print_frame(frame, csv)
+    frame = open_project(project).decisions_df()
+    print_frame(frame, csv)
 
 
 topics_app = typer.Typer(help="Topic models with BERTopic: fit, list, show, runs, compare.", no_args_is_help=True)
@@ -754,15 +763,15 @@ def topics_fit(
 ) -> None:
     """Fit BERTopic on the segments (per language unless --language all) and store the run."""
     topics = int(nr_topics) if nr_topics and nr_topics.isdigit() else nr_topics
-    p = _open(project)
-    with _bar() as progress:
+    p = open_project(project)
+    with progress_bar() as progress:
         run = (p.fit_topics(embeddings, language, clusterer, min_topic_size, topics, guided, seed, name,
                             progress))
     console.print(f"Run [bold]{run.name}[/bold] stored.")
     for note in run.report["notes"]:
         console.print(f"[yellow]{note}[/yellow]")
-    _print_frame(run.quality(), False, "Quality (BERTopic vs NMF on the same vectorizer)")
-    _print_frame(run.topics[["key", "label", "size"]].merge(run.languages(), on="key", how="left"), False, "Topics")
+    print_frame(run.quality(), False, "Quality (BERTopic vs NMF on the same vectorizer)")
+    print_frame(run.topics[["key", "label", "size"]].merge(run.languages(), on="key", how="left"), False, "Topics")
     console.print(f"Topics holding both languages: {run.bilingual_share():.0%}; topic x code purity: "
                   f"{run.code_purity():.0%}")
 
@@ -770,8 +779,8 @@ def topics_fit(
 @topics_app.command("list")
 def topics_list(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvOption = False) -> None:
     """The topics of a run: label, top words, size and share."""
-    frame = _open(project).topic_run(run).topics.drop(columns=["words"])
-    _print_frame(frame, csv)
+    frame = open_project(project).topic_run(run).topics.drop(columns=["words"])
+    print_frame(frame, csv)
 
 
 @topics_app.command("show")
@@ -782,7 +791,7 @@ def topics_show(
     segments: Annotated[int, typer.Option("--segments", help="How many segments to show.")] = 5,
 ) -> None:
     """A topic's words, its codes and its most typical segments."""
-    found = _open(project).topic_run(run)
+    found = open_project(project).topic_run(run)
     key = topic if ":" in topic else f"{found.topics['language'].iloc[0]}:{topic}"
     row = found.topics[found.topics["key"] == key]
     if row.empty:
@@ -792,7 +801,7 @@ def topics_show(
     console.print(f"[bold]{key}[/bold] {row.iloc[0]['label']} ({row.iloc[0]['size']} segments)")
     console.print("Words: " + row.iloc[0]["top_words"])
     codes = found.code_table()
-    _print_frame(codes[codes["key"] == key].head(8)[["code", "segments", "share_of_topic"]], False, "Codes")
+    print_frame(codes[codes["key"] == key].head(8)[["code", "segments", "share_of_topic"]], False, "Codes")
     members = found.assignments[found.assignments["key"] == key].sort_values("probability", ascending=False)
     for member in members.head(segments).itertuples():
         speaker = "" if pd.isna(member.speaker) else member.speaker
@@ -802,7 +811,7 @@ def topics_show(
 @topics_app.command("runs")
 def topics_runs(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """Every stored run with its parameters."""
-    _print_frame(_open(project).topic_runs_df(), csv)
+    print_frame(open_project(project).topic_runs_df(), csv)
 
 
 @topics_app.command("compare")
@@ -815,18 +824,18 @@ def topics_compare(
     """Match the topics of two runs (Jaccard of top words) and compare assignments (adjusted Rand index)."""
     from qualcoder.topics.tables import compare_runs
 
-    p = _open(project)
+    p = open_project(project)
     frame, summary = compare_runs(p.topic_run(run_a), p.topic_run(run_b))
     if not csv:
         console.print(f"{summary['common_segments']} segments in both runs; adjusted Rand index "
                       f"{summary['adjusted_rand']}.")
-    _print_frame(frame, csv)
+    print_frame(frame, csv)
 
 
 @topics_app.command("align")
 def topics_align(project: ProjectOption = Path("."), run: RunOption = None, csv: CsvOption = False) -> None:
     """Pair French and English topics through the codes their segments carry."""
-    _print_frame(_open(project).topic_run(run).aligned(), csv)
+    print_frame(open_project(project).topic_run(run).aligned(), csv)
 
 
 @app.command("import-codings")
@@ -842,7 +851,7 @@ def import_codings(
     """Import codings anchored by file and character offsets (or a wide 0/1 table); problems are reported."""
     if wide and not coder:
         raise UsageError("--wide needs --coder NAME (the table has no coder column)", place="import-codings")
-    p = _open(project)
+    p = open_project(project)
     result = p.import_wide_codings(file, coder, id_column) if wide else p.import_codings(file, coder)
     console.print(f"Imported {result.imported} coding(s).")
     for line in result.mismatched + result.skipped:

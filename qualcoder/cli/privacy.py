@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli.support import CsvOption, ProjectOption, _bar, _open, _print_frame, console, errors
+from qualcoder.cli.support import CsvOption, ProjectOption, console, errors, open_project, print_frame, progress_bar
 from qualcoder.errors import UnknownDetection
 
 privacy_app = typer.Typer(help="Pseudonymisation (GDPR): detect, review, decide, add, terms, preview, apply, "
@@ -47,12 +47,12 @@ def detect(
     from qualcoder.privacy import review
     from qualcoder.privacy.detect import DetectOptions
 
-    p = _open(project)
+    p = open_project(project)
     if terms is not None:
         listed = review.load_terms(terms)
         review.set_terms(p, by, listed)
     options = DetectOptions(models={"fr": model_fr, "en": model_en})
-    with _bar() as progress:
+    with progress_bar() as progress:
         report = review.detect(p, by, options, progress=progress)
     counts = ", ".join(f"{n} {c}" for c, n in sorted(report.by_category.items())) or "nothing"
     console.print(f"{report.documents} documents: {report.added} detections ({counts}); {report.kept} decided "
@@ -70,13 +70,13 @@ def review_(
     """Every detection in its context, with the review's progress."""
     from qualcoder.privacy import review
 
-    p = _open(project)
+    p = open_project(project)
     frame = review.detections_df(p, status=status or None, doc=doc, category=category)
     counts = review.progress_counts(p)
     if not as_csv:
         console.print(f"Reviewed {counts['accepted'] + counts['rejected']} of {sum(counts.values())} "
                       f"({counts['accepted']} accepted, {counts['rejected']} rejected, {counts['pending']} pending).")
-    _print_frame(frame[["id", "doc", "before", "text", "after", "category", "source", "status"]], as_csv,
+    print_frame(frame[["id", "doc", "before", "text", "after", "category", "source", "status"]], as_csv,
                  "Detections")
 
 
@@ -98,7 +98,7 @@ def decide(
         _fail(UnknownDetection("say --accept, --reject or --category", place="pseudonymise decide",
                                fix="Add one of them."))
     status = "accepted" if accept else "rejected" if reject else None
-    p = _open(project)
+    p = open_project(project)
     changed = review.decide(p, by, ids, status=status, category=category, all_occurrences=everywhere)
     console.print(f"{changed} detections changed.")
 
@@ -120,7 +120,7 @@ def add(
     """Add a name the detection missed."""
     from qualcoder.privacy import review
 
-    p = _open(project)
+    p = open_project(project)
     document = p.document(int(doc) if doc.isdigit() else doc)
     if text is not None:
         import re
@@ -147,12 +147,12 @@ def preview(
     """The entities and their pseudonyms, before applying (nothing is written)."""
     from qualcoder.privacy import apply as privacy_apply
 
-    p = _open(project)
+    p = open_project(project)
     planned = privacy_apply.plan(p, style=style, accepted_only=accepted_only)
     import pandas as pd
 
     _warn(planned.warnings)
-    _print_frame(pd.DataFrame(privacy_apply.summary(planned)), as_csv, "Pseudonyms")
+    print_frame(pd.DataFrame(privacy_apply.summary(planned)), as_csv, "Pseudonyms")
 
 
 @privacy_app.command("apply")
@@ -173,8 +173,8 @@ def apply(
     from qualcoder.privacy import apply as privacy_apply
 
     overrides = dict(item.split("=", 1) for item in (pseudonym or []) if "=" in item)
-    p = _open(project)
-    with _bar() as progress:
+    p = open_project(project)
+    with progress_bar() as progress:
         report = (privacy_apply.apply(p, by, key, output=output, in_place=in_place, style=style,
                                       accepted_only=accepted_only, overrides=overrides,
                                       progress=progress))
@@ -199,7 +199,7 @@ def reverse(
     """Restore the original of a passage, for an authorised person holding the key."""
     from qualcoder.privacy import key as keyfile
 
-    p = _open(project)
+    p = open_project(project)
     content = keyfile.read(key, p)
     if text is not None:
         console.print(keyfile.reverse_text(content, text), highlight=False, markup=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli.support import ProjectOption, _open, console
+from qualcoder.cli.support import ProjectOption, console, open_project
 from qualcoder.config import CONFIG_NAME
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
@@ -28,7 +28,7 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
         """Export the project as REFI-QDA .qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
         from qualcoder import refi
 
-        p = _open(project)
+        p = open_project(project)
         wanted = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
         (refi.export_qdpx(p, out, coders=wanted, include_suggestions=include_suggestions,
                           overwrite=force))
@@ -43,7 +43,7 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
         """Export the project's codebook as REFI-QDA .qdc."""
         from qualcoder import refi
 
-        p = _open(project)
+        p = open_project(project)
         book = p.codebook()
         refi.export_qdc(book, out, overwrite=force)
         console.print(f"Wrote {out}: {len(book.codes)} codes.")
@@ -59,7 +59,7 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
         from qualcoder import refi
 
         if (project / CONFIG_NAME).is_file():
-            p = _open(project)
+            p = open_project(project)
             if not into_existing and len(p.documents_df(with_text=False)):
                 _refuse_existing(project)()
             summary = refi.import_qdpx(file, p)
@@ -79,7 +79,7 @@ def register_refi(app: typer.Typer, export_app: typer.Typer) -> None:
         """Make a REFI-QDA codebook (.qdc) the project's codebook."""
         from qualcoder import refi
 
-        p = _open(project)
+        p = open_project(project)
         summary = refi.import_qdc(file, p, force=force)
         _print_summary(summary)
 

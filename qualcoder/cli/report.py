@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 
 from qualcoder import analysis
 from qualcoder.analysis.errors import check_choice
-from qualcoder.cli.support import CsvOption, ProjectOption, _open, _print_frame, console, errors
+from qualcoder.cli.support import CsvOption, ProjectOption, console, errors, open_project, print_frame
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 report_app = typer.Typer(help="Analysis tables: frequencies, co-occurrence, crosstabs, timelines, KWIC, specificities.",
                          no_args_is_help=True)
@@ -64,7 +67,7 @@ def _plot(path: Path | None, build) -> None:
     console.print(f"Wrote the figure to {written}.")
 
 
-def _style(project, language: str):
+def _style(project: Project, language: str):
     from qualcoder import figures
 
     return figures.CodeStyle.of_project(project, language)
@@ -81,7 +84,7 @@ def _emit(frame: pd.DataFrame, csv: bool, output: Path | None, title: str, limit
     shown = frame if csv or limit is None else frame.head(limit)
     if not csv and "p_value" in shown.columns:
         shown = shown.assign(p_value=shown["p_value"].map("{:.2g}".format))
-    _print_frame(shown, csv, title)
+    print_frame(shown, csv, title)
     if not csv and limit is not None and len(frame) > limit:
         console.print(f"{len(frame) - limit} more rows: use --limit, --csv or --output.")
 
@@ -103,7 +106,7 @@ def frequencies(
     """Segments, documents and words per code, and its share of the segments (overall or per --by group)."""
     from qualcoder import figures
 
-    p = _open(project)
+    p = open_project(project)
     frame = (analysis.code_frequencies(p, by, label_language=labels,
                                        **_selection(coders, sources, codes, level, suggestions)))
     _emit(frame, csv, output, "Code frequencies" + (f" by {by}" if by else ""))
@@ -130,7 +133,7 @@ def cooccurrence(
     """Pairs of codes present in the same segment (or within --window segments): count and Jaccard index."""
     from qualcoder import figures
 
-    p = _open(project)
+    p = open_project(project)
     selection = _selection(coders, sources, codes, level, suggestions)
     _plot(plot, lambda: figures.cooccurrence_figure(
         analysis.cooccurrence_matrix(p, window=window, measure=measure, **selection), _style(p, labels),
@@ -164,7 +167,7 @@ def crosstab(
     """Codes x groups: chi-square, Cramér's V and adjusted standardised residuals (> 1.96: over-use)."""
     from qualcoder import figures
 
-    p = _open(project)
+    p = open_project(project)
     table = (analysis.crosstab(p, by, include_unknown=unknown,
                                **_selection(coders, sources, codes, level, suggestions)))
     _plot(plot, lambda: figures.crosstab_figure(table, _style(p, labels)))
@@ -177,12 +180,12 @@ def crosstab(
         _emit(table.long(), csv, output, "")
         return
     if table.observed.shape[1] <= WIDE_GROUPS:
-        _print_frame(table.observed.reset_index(), False, f"Segments per code and {by}")
-        _print_frame(table.residuals.round(2).reset_index(), False, "Adjusted standardised residuals")
+        print_frame(table.observed.reset_index(), False, f"Segments per code and {by}")
+        print_frame(table.residuals.round(2).reset_index(), False, "Adjusted standardised residuals")
         return
     cells = table.long()
     notable = cells[cells["residual"].abs() >= 1.96].sort_values("residual", ascending=False)
-    _print_frame(notable, False, f"Cells with |adjusted residual| >= 1.96 ({len(notable)} of {len(cells)}; "
+    print_frame(notable, False, f"Cells with |adjusted residual| >= 1.96 ({len(notable)} of {len(cells)}; "
                                  "all with --csv)")
 
 
@@ -212,7 +215,7 @@ def timeline(
     from qualcoder import figures
     from qualcoder.export.tabular import parse_where
 
-    p = _open(project)
+    p = open_project(project)
     selection = {"period": period, "types": _list(types), "where": parse_where(where or []),
                  **_selection(coders, sources, codes, level, suggestions)}
     frame = analysis.timeline(p, **selection)
@@ -223,7 +226,7 @@ def timeline(
     _emit(frame, csv, output, f"Share of segments per {period}")
 
 
-def _split_timeline(project, frame: pd.DataFrame, split: str | None, selection: dict):
+def _split_timeline(project: Project, frame: pd.DataFrame, split: str | None, selection: dict):
     """One timeline per value of ``split`` among the segments the timeline kept (the whole one without split)."""
     if split is None:
         return frame
@@ -255,7 +258,7 @@ def presence(
     output: OutputOption = None,
 ) -> None:
     """One row per segment or document, one 0/1 column per code."""
-    p = _open(project)
+    p = open_project(project)
     frame = (analysis.presence_matrix(p, unit=unit, **_selection(coders, sources, codes, level,
                                                                  suggestions)))
     _emit(frame, csv, output, f"Code presence per {unit}", limit)
@@ -273,7 +276,7 @@ def kwic(
     output: OutputOption = None,
 ) -> None:
     """Keyword in context: each occurrence with its document, speaker and profession."""
-    p = _open(project)
+    p = open_project(project)
     frame = analysis.kwic(p, query, mode=mode, width=width, language=language)
     if not csv and output is None:
         frame = frame[["doc", "speaker", "left", "match", "right"]]
@@ -296,7 +299,7 @@ def specificities(
     output: OutputOption = None,
 ) -> None:
     """Words a group over-uses (score > 0) or under-uses (< 0) against the corpus; |score| 2 = p 0.01."""
-    p = _open(project)
+    p = open_project(project)
     frame = (analysis.specificities(p, by, method=method, min_count=min_count, unit=unit, top=top or None,
                                     include_unknown=unknown))
     _emit(frame, csv, output, f"Specificities by {by} ({method})")
@@ -324,7 +327,7 @@ def framework(
     """A framework matrix: cases × codes, each cell its coded excerpts and your summary (counts shown)."""
     from qualcoder.export.tabular import parse_where
 
-    p = _open(project)
+    p = open_project(project)
     if preset is not None:
         chosen = analysis.framework_preset(preset).options()
         rows, codes, name = chosen["rows"], ",".join(chosen["codes"]), chosen["name"]
@@ -338,9 +341,9 @@ def framework(
         console.print(f"Wrote the {len(matrix.row_values)} × {len(matrix.codes)} matrix to {output}.")
         return
     if csv:
-        _print_frame(matrix.long(), True)
+        print_frame(matrix.long(), True)
         return
-    _print_frame(matrix.counts().reset_index(), False, f"Framework matrix: {rows} × codes (codings per cell)")
+    print_frame(matrix.counts().reset_index(), False, f"Framework matrix: {rows} × codes (codings per cell)")
 
 
 @report_app.command("framework-summary")
@@ -354,7 +357,7 @@ def framework_summary(
     name: Annotated[str, typer.Option("--name", help="The matrix's name.")] = "default",
 ) -> None:
     """Write your summary of one cell of a framework matrix."""
-    _open(project).set_framework_summary(coder, rows, row, code, text, name=name)
+    open_project(project).set_framework_summary(coder, rows, row, code, text, name=name)
     console.print(f"Summary of {row} × {code} saved.", highlight=False)
 
 
@@ -385,18 +388,18 @@ def study(
 ) -> None:
     """The study report: corpus, codebook, frequencies, crosstab, timeline over the chronology, agreement, topics
     and framework matrices, each figure with its table and how it was computed; versions and options recorded."""
-    from qualcoder.cli.support import _bar
+    from qualcoder.cli.support import progress_bar
     from qualcoder.export.report import ReportOptions, write_study_report
     from qualcoder.export.tabular import parse_where
 
-    p = _open(project)
+    p = open_project(project)
     options = ReportOptions(
         by=by, crosstab_by=crosstab_by, level=level or None, coders=tuple(_list(coders) or ()),
         sources=tuple(_list(sources) or ()), agreement_coders=tuple(_list(agreement_coders) or ()), period=period,
         timeline_where=tuple((k, tuple(v)) for k, v in parse_where(where or []).items()),
         event_types=tuple(_list(events) or ()), topic_run=topic_run, presets=tuple(_list(presets) or ()),
         figures=not no_figures)
-    with _bar() as progress:
+    with progress_bar() as progress:
         written = write_study_report(p, output, options=options, force=force, progress=progress)
     console.print(f"Wrote the study report to {written}.", highlight=False)
 
@@ -411,7 +414,7 @@ def chronology(
     output: OutputOption = None,
 ) -> None:
     """The dated events (the regulatory texts, an events CSV) that the study report draws beside the timeline."""
-    p = _open(project)
+    p = open_project(project)
     frame = analysis.chronology(p, types=_list(types) or [], events=events)
     if frame.attrs.get("undated"):
         errors.print("[yellow]Warning: undated, so not placed: " + ", ".join(frame.attrs["undated"]) + "[/yellow]",

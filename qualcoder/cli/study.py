@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcoder.cli.support import CsvOption, ProjectOption, _open, _print_frame, console
+from qualcoder.cli.support import CsvOption, ProjectOption, console, open_project, print_frame
 
 CoderOption = Annotated[str, typer.Option("--coder", help="Who makes the change (recorded, undoable).")]
 speakers_app = typer.Typer(help="The speakers of each document: list them, correct role, profession, organisation.",
@@ -23,11 +23,11 @@ def speakers_list(project: ProjectOption = Path("."), csv: CsvOption = False,
                   as_given: Annotated[bool, typer.Option("--as-given", help="Values as written, before groups.")]
                   = False) -> None:
     """One row per document and speaker: role, profession, organisation, turns."""
-    p = _open(project)
+    p = open_project(project)
     frame = p.speakers_df(grouped=not as_given)
     names = dict(p.documents_df(with_text=False)[["doc_id", "name"]].itertuples(index=False))
     frame.insert(1, "doc", frame["doc_id"].map(names))
-    _print_frame(frame, csv)
+    print_frame(frame, csv)
 
 
 @speakers_app.command("set")
@@ -45,7 +45,7 @@ def speakers_set(
     """Correct a speaker of one document (it wins over speakers.csv and the minutes' attendee list)."""
     key = int(doc) if doc.isdigit() else doc
     extra = dict(item.split("=", 1) for item in attribute or [] if "=" in item)
-    (_open(project).set_speaker(coder, key, speaker, role=role, profession=profession,
+    (open_project(project).set_speaker(coder, key, speaker, role=role, profession=profession,
                                 organisation=organisation, attributes=extra or None))
     console.print(f"{speaker} in {doc} updated.", highlight=False)
 
@@ -53,7 +53,7 @@ def speakers_set(
 @groups_app.command("list")
 def groups_list(project: ProjectOption = Path("."), csv: CsvOption = False) -> None:
     """Every grouped value and its group."""
-    _print_frame(_open(project).groups_df(), csv)
+    print_frame(open_project(project).groups_df(), csv)
 
 
 @groups_app.command("set")
@@ -65,7 +65,7 @@ def groups_set(
     project: ProjectOption = Path("."),
 ) -> None:
     """Count several values of an attribute as one group in every table, chart and export."""
-    _open(project).set_group(coder, attribute, values, group)
+    open_project(project).set_group(coder, attribute, values, group)
     console.print(f"{attribute}: {', '.join(values)} now count as {group!r}.", highlight=False)
 
 
@@ -77,7 +77,7 @@ def groups_remove(
     project: ProjectOption = Path("."),
 ) -> None:
     """Take a value out of its group."""
-    _open(project).remove_group(coder, attribute, value)
+    open_project(project).remove_group(coder, attribute, value)
     console.print(f"{attribute}: {value} counts as itself again.", highlight=False)
 
 
@@ -90,10 +90,10 @@ def memos_list(
     csv: CsvOption = False,
 ) -> None:
     """List memos (what they are on, who wrote them, when), optionally searched."""
-    frame = _open(project).memos_df(target=target, search=search)
+    frame = open_project(project).memos_df(target=target, search=search)
     if not csv:
         frame = frame[["id", "target", "on", "coder", "created_at", "text"]]
-    _print_frame(frame, csv)
+    print_frame(frame, csv)
 
 
 @memos_app.command("edit")
@@ -101,7 +101,7 @@ def memos_edit(memo_id: Annotated[int, typer.Argument(help="The memo id.")],
                text: Annotated[str, typer.Option("--text", help="The new text.")], coder: CoderOption,
                project: ProjectOption = Path(".")) -> None:
     """Rewrite a memo."""
-    _open(project).edit_memo(memo_id, coder, text)
+    open_project(project).edit_memo(memo_id, coder, text)
     console.print(f"Memo {memo_id} saved.")
 
 
@@ -109,7 +109,7 @@ def memos_edit(memo_id: Annotated[int, typer.Argument(help="The memo id.")],
 def memos_remove(memo_id: Annotated[int, typer.Argument(help="The memo id.")], coder: CoderOption,
                  project: ProjectOption = Path(".")) -> None:
     """Remove a memo (`qualcoder undo --coder` brings it back)."""
-    _open(project).remove_memo(memo_id, coder)
+    open_project(project).remove_memo(memo_id, coder)
     console.print(f"Memo {memo_id} removed.")
 
 
@@ -127,7 +127,7 @@ def register_study(app: typer.Typer, export_app: typer.Typer) -> None:
         """Export every memo, with what it is on, who wrote it and when."""
         from qualcoder.export.memos import write_memos
 
-        p = _open(project)
+        p = open_project(project)
         memos = p.memos_df()
         write_memos(memos, out, force=force)
         console.print(f"Wrote {len(memos)} memo(s) to {out}.")

@@ -31,7 +31,7 @@ CsvOption = Annotated[bool, typer.Option("--csv", help="Write CSV to standard ou
 
 
 @contextmanager
-def _bar():
+def progress_bar():
     """A progress callback drawing one bar per stage (import, parse)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=False) as progress:
@@ -99,7 +99,7 @@ def _terminate_as_interrupt() -> None:
             logging.getLogger(f"{sqlalchemy.pool.impl.__name__}.{pool}").addFilter(_not_an_interrupt)
 
 
-def _open(project: Path) -> Project:
+def open_project(project: Path) -> Project:
     """Open the project; a shared one (team mode) logs in as QUALCODER_USER first, with QUALCODER_PASSWORD or a
     password typed at the prompt."""
     from qualcoder.project import Project  # here: `qualcoder --help` must not import the store
@@ -115,7 +115,7 @@ def _open(project: Path) -> Project:
     return opened
 
 
-def _print_frame(frame: pd.DataFrame, as_csv: bool, title: str | None = None) -> None:
+def print_frame(frame: pd.DataFrame, as_csv: bool, title: str | None = None) -> None:
     if as_csv:  # the one CSV writer: formula-looking cells neutralised, as in every export
         from qualcoder.export.tabular import to_csv_bytes
 

@@ -6,11 +6,16 @@ never changed. A new decision on the same segment and code replaces the previous
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from qualcoder.coding.agreement import AgreementError, build_units
 from qualcoder.coding.manual import coding_row
 from qualcoder.store.journal import Changes, now
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 CONSENSUS = "consensus"
 GENERAL = ("both", "neither")
@@ -23,12 +28,12 @@ def _source_codings(codings: pd.DataFrame, coders: list[str], doc_id: int, start
     return mine[(mine["start"] < end) & (mine["end"] > start)]
 
 
-def resolve(project, coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> int:
+def resolve(project: Project, coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> int:
     """Record a decision on one segment and code: keep one coder's coding, both, or neither."""
     if keep not in (*coders, *GENERAL):
         raise AgreementError(f"--keep {keep!r} is not one of the coders, both or neither", place="--keep",
                              fix=f"Use one of {', '.join(coders)}, both, neither.")
-    segments, codings = project._agreement_inputs()
+    segments, codings = project.agreement_inputs()
     row = segments[segments["segment_id"] == segment_id]
     if row.empty:
         raise AgreementError(f"there is no segment {segment_id}", place="--segment",
@@ -40,9 +45,9 @@ def resolve(project, coders: list[str], segment_id: int, code: str, keep: str, d
     return _record(project, doc_id, start, end, code, keep, coders, decided_by, sources)
 
 
-def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
+def resolve_agreed(project: Project, coders: list[str], decided_by: str) -> int:
     """Take into the consensus every (segment, code) on which all coders agree that the code applies."""
-    segments, codings = project._agreement_inputs()
+    segments, codings = project.agreement_inputs()
     units = build_units(segments, codings, coders, include_uncoded=False)
     done = 0
     for segment in units.segments.itertuples():
@@ -56,10 +61,10 @@ def resolve_agreed(project, coders: list[str], decided_by: str) -> int:
     return done
 
 
-def _record(project, doc_id, start, end, code, decision, coders, decided_by, sources: pd.DataFrame) -> int:
+def _record(project: Project, doc_id, start, end, code, decision, coders, decided_by, sources: pd.DataFrame) -> int:
     """Store the decision and its consensus codings as one logged action: an earlier decision on that span and code
     is reverted (its consensus codings removed) in the same action, so one undo restores it."""
-    text = project.repo.texts()[doc_id][1]
+    text = project.texts()[doc_id]
     version = project.codebook().version
     spans = sorted({(int(s), int(e)) for s, e in sources[["start", "end"]].itertuples(index=False)})
     new = [coding_row(doc_id, text, s, e, code, CONSENSUS, source="manual", version=version,
@@ -77,7 +82,7 @@ def _record(project, doc_id, start, end, code, decision, coders, decided_by, sou
         return decision_id
 
     summary = f"decide {code} on {start}-{end} of document {doc_id}: {decision}"
-    decision_id, _ = project.repo.act(decided_by, "adjudicate", summary, work)
+    decision_id, _ = project.act(decided_by, "adjudicate", summary, work)
     return decision_id
 
 
@@ -87,11 +92,11 @@ def _revert(changes: Changes, decision_id: int) -> None:
         changes.delete("codings", coding["id"])
 
 
-def undo(project, decision_id: int, decided_by: str | None = None) -> None:
+def undo(project: Project, decision_id: int, decided_by: str | None = None) -> None:
     """Revert a decision (its consensus codings removed), as a logged action of ``decided_by`` (by default whoever
     made the decision)."""
-    decisions = project.repo.decisions_frame()
-    found = decisions[(decisions["id"] == decision_id) & decisions["reverted_at"].isna()]
+    decisions = project.decisions_df()
+    found = decisions[(decisions["decision_id"] == decision_id) & decisions["reverted_at"].isna()]
     if found.empty:
         raise AgreementError(f"decision {decision_id} does not exist or was already undone", place="--undo",
                              fix="List decisions with `qualcoder agreement decisions`.")
@@ -104,4 +109,4 @@ def undo(project, decision_id: int, decided_by: str | None = None) -> None:
                                  fix="List decisions with `qualcoder agreement decisions`.")
         _revert(changes, decision_id)
 
-    project.repo.act(actor, "adjudicate-undo", f"undo decision {decision_id}", work)
+    project.act(actor, "adjudicate-undo", f"undo decision {decision_id}", work)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -13,7 +14,9 @@ from qualcoder.coding.overlap import covered_segments
 from qualcoder.coding.rules import RULE_CODER, compile_rules, in_scope, match_document
 from qualcoder.errors import NotSegmented
 from qualcoder.store.repository import CodingSync
-from qualcoder.store.tables import CodingRow
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 @dataclass
@@ -42,7 +45,7 @@ def _rules_of(code: Code) -> tuple:
     return (code.patterns, tuple(sorted(code.scope.items())))
 
 
-def codes_to_run(project, book: Codebook, requested: list[str] | None, everything: bool) -> list[Code]:
+def codes_to_run(project: Project, book: Codebook, requested: list[str] | None, everything: bool) -> list[Code]:
     """Explicit codes; else every code with rules when ``everything``; else new or changed codes only."""
     with_rules = [c for c in book.codes if c.patterns]
     if requested:
@@ -53,8 +56,8 @@ def codes_to_run(project, book: Codebook, requested: list[str] | None, everythin
         return [c for c in with_rules if c.id in requested]
     if everything:
         return with_rules
-    versions = project.repo.code_versions("rules")
-    history = project.repo.codebook_history()
+    versions = project.code_versions("rules")
+    history = project.codebook_history()
     chosen = []
     for code in with_rules:
         version = versions.get(code.id)
@@ -68,7 +71,7 @@ def codes_to_run(project, book: Codebook, requested: list[str] | None, everythin
     return chosen
 
 
-def autocode(project, codes: list[str] | None = None, dry_run: bool = False, everything: bool = False,
+def autocode(project: Project, codes: list[str] | None = None, dry_run: bool = False, everything: bool = False,
              progress=None) -> AutocodeReport:
     book = project.codebook()
     chosen = codes_to_run(project, book, codes, everything)
@@ -79,8 +82,7 @@ def autocode(project, codes: list[str] | None = None, dry_run: bool = False, eve
     wanted_anywhere = {w for code in chosen for w in code.scope.get("within", ())}
     kept = pd.DataFrame(columns=["document_id", "start", "end", "code"])
     if wanted_anywhere:
-        existing = project.repo.codings_frame([CodingRow.code.in_(wanted_anywhere),
-                                               CodingRow.status.in_(COUNTED_STATUSES)])
+        existing = project.stored_codings(code=wanted_anywhere, status=COUNTED_STATUSES)
         kept = existing[~((existing["source"] == "rules") & existing["code"].isin([c.id for c in chosen]))]
     found = []
     first_pass = [c for c in chosen if "within" not in c.scope]
@@ -107,26 +109,26 @@ def autocode(project, codes: list[str] | None = None, dry_run: bool = False, eve
             found.append(mine[allowed.to_numpy()])
     result = pd.concat(found) if found else pd.DataFrame(columns=["segment_id", "code", "pattern"])
     result = result.merge(segments[["segment_id", "doc_id", "doc", "start", "end"]], on="segment_id")
-    texts = project.repo.texts()
-    result["text"] = [texts[int(d)][1][s:e] for d, s, e in result[["doc_id", "start", "end"]].itertuples(index=False)]
+    texts = project.texts()
+    result["text"] = [texts[int(d)][s:e] for d, s, e in result[["doc_id", "start", "end"]].itertuples(index=False)]
     if not dry_run:
         version = book.version
-        rows = [coding_row(int(r.doc_id), texts[int(r.doc_id)][1], int(r.start), int(r.end), r.code, RULE_CODER,
+        rows = [coding_row(int(r.doc_id), texts[int(r.doc_id)], int(r.start), int(r.end), r.code, RULE_CODER,
                            source="rules", version=version, pattern=r.pattern)
                 for r in result.itertuples()]
-        stored = project.repo.sync_codings([CodingRow.source == "rules", CodingRow.code.in_([c.id for c in chosen])],
-                                           rows, RULE_CODER, "autocode", f"autocode {len(chosen)} code(s)")
+        stored = project.sync_codings(rows, RULE_CODER, "autocode", f"autocode {len(chosen)} code(s)",
+                                           source="rules", code=[c.id for c in chosen])
     columns = ["segment_id", "doc_id", "doc", "start", "end", "code", "pattern", "text"]
     return AutocodeReport([c.id for c in chosen], result[columns].reset_index(drop=True), sorted(unmatched), dry_run,
                           None if dry_run else stored)
 
 
-def _segments(project, chosen: list[Code]) -> pd.DataFrame:
+def _segments(project: Project, chosen: list[Code]) -> pd.DataFrame:
     """Segments with what the rules need: language, document type, and speakers only if a scope asks."""
     if any(key in code.scope for code in chosen for key in ("role", "profession")):
         return project.segments_df(with_text=False)
-    segments = project.repo.segments_frame()
-    documents = project.repo.documents_frame(with_text=False)[["doc_id", "name", "type", "language"]]
+    segments = project.stored_segments()
+    documents = project.documents_df(with_text=False, grouped=False)[["doc_id", "name", "type", "language"]]
     return segments.merge(documents.rename(columns={"name": "doc"}), on="doc_id", how="left")
 
 
@@ -139,8 +141,8 @@ def _coded_segments(segments: pd.DataFrame, codings: pd.DataFrame, wanted: set[s
     return coded
 
 
-def _run_batch(project, book: Codebook, codes: list[Code], segments: pd.DataFrame, progress):
-    texts = project.repo.texts()
+def _run_batch(project: Project, book: Codebook, codes: list[Code], segments: pd.DataFrame, progress):
+    texts = project.texts()
     ordered = segments.sort_values(["doc_id", "start"])
     by_doc: dict[int, list[tuple[int, int, int]]] = {}
     for doc_id, segment_id, start, end in ordered[["doc_id", "segment_id", "start", "end"]].itertuples(
@@ -154,9 +156,9 @@ def _run_batch(project, book: Codebook, codes: list[Code], segments: pd.DataFram
         rules = compile_rules(book, codes, nlp, language)
         declared |= {f"{language}: {desc.split(': ', 1)[1]}" for _, desc in rules.keys.values()}
         doc_ids = sorted(int(d) for d in group["doc_id"].unique())
-        parses = project.repo.parses(doc_ids)
+        parses = project.parses(doc_ids)
         for done, doc_id in enumerate(doc_ids, start=1):
-            for segment_id, code, pattern in match_document(rules, parses[doc_id], texts[doc_id][1],
+            for segment_id, code, pattern in match_document(rules, parses[doc_id], texts[doc_id],
                                                              by_doc.get(doc_id, [])):
                 rows.append((segment_id, code, pattern))
                 if pattern.startswith("terms: "):
@@ -171,7 +173,7 @@ def _run_batch(project, book: Codebook, codes: list[Code], segments: pd.DataFram
     return frame, declared - fired
 
 
-def unmatched_terms(project, book: Codebook) -> list[str]:
+def unmatched_terms(project: Project, book: Codebook) -> list[str]:
     """Terms of ``book`` whose lemmas occur nowhere in the project's parsed texts (``fr: forfait``).
 
     Usually the pipeline lemmatises the term alone differently from the same word in context (a noun taken

@@ -15,10 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from qualcoder.coding.codebook import COLOR_PATTERN, Codebook, parse_codebook, to_document
-from qualcoder.coding.codebooks import active_codebook, human_codings_per_code, stale_codebook, store_version
+from qualcoder.coding.codebooks import human_codings_per_code, stale_codebook, store_version
 from qualcoder.errors import CodebookChangeRefused, InvalidCodebook, UnknownCode
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974",
            "#64B5CD", "#1B9E77", "#D95F02", "#7570B3", "#E7298A", "#66A61E", "#E6AB02")
@@ -47,11 +51,11 @@ def _require(book: Codebook, code_id: str) -> None:
                           fix="List the codes with `qualcoder codebook show`.")
 
 
-def _change(project, actor: str, kind: str, summary: str, edit: Callable[[dict], None], *,
+def _change(project: Project, actor: str, kind: str, summary: str, edit: Callable[[dict], None], *,
             expected_version: str | None, renames: dict[str, str] | None = None, dropped: tuple[str, ...] = ()
             ) -> Codebook:
     """Apply ``edit`` to the current codebook's document, validate, store as a new version; the new codebook."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     if expected_version is not None and expected_version != book.version:
         raise stale_codebook(expected_version, book.version)
     document = to_document(book)
@@ -59,7 +63,7 @@ def _change(project, actor: str, kind: str, summary: str, edit: Callable[[dict],
     new = parse_codebook(document, EDITED)
     if new.version == book.version:
         return book
-    store_version(project.repo, actor, kind, summary, new, renames=renames, dropped=dropped,
+    store_version(project, actor, kind, summary, new, renames=renames, dropped=dropped,
                   expected_version=book.version)
     return new
 
@@ -68,11 +72,11 @@ def _code(document: dict, code_id: str) -> dict:
     return next(item for item in document["codes"] if item["id"] == code_id)
 
 
-def add_code(project, actor: str, label: str | dict[str, str], *, parent: str | None = None, code_id: str | None = None,
-             color: str | None = None, definition: str | dict[str, str] | None = None,
+def add_code(project: Project, actor: str, label: str | dict[str, str], *, parent: str | None = None,
+             code_id: str | None = None, color: str | None = None, definition: str | dict[str, str] | None = None,
              expected_version: str | None = None) -> str:
     """Add a code (its id made from the label under its parent unless given); returns the id."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     if parent is not None:
         _require(book, parent)
     labels = _labels(book, label)
@@ -104,12 +108,12 @@ def add_code(project, actor: str, label: str | dict[str, str], *, parent: str | 
     return new_id
 
 
-def update_code(project, actor: str, code_id: str, *, label: dict[str, str] | None = None,
+def update_code(project: Project, actor: str, code_id: str, *, label: dict[str, str] | None = None,
                 definition: dict[str, str] | None = None, include: dict[str, list[str]] | None = None,
                 exclude: dict[str, list[str]] | None = None, color: str | None = None,
                 example: tuple[str, str] | None = None, expected_version: str | None = None) -> Codebook:
     """Relabel (per language), define, give criteria, recolour, or add an example ``(text, source)`` to a code."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, code_id)
 
     def edit(document: dict) -> None:
@@ -133,10 +137,10 @@ def update_code(project, actor: str, code_id: str, *, label: dict[str, str] | No
                    expected_version=expected_version)
 
 
-def move_code(project, actor: str, code_id: str, parent: str | None, *, expected_version: str | None = None
+def move_code(project: Project, actor: str, code_id: str, parent: str | None, *, expected_version: str | None = None
               ) -> Codebook:
     """Put a code under another parent (``None``: top level); a move that makes a cycle is refused."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, code_id)
     if parent is not None:
         _require(book, parent)
@@ -162,10 +166,10 @@ def _ancestors(book: Codebook, code_id: str) -> list[str]:
     return found
 
 
-def merge_codes(project, actor: str, source: str, target: str, *, expected_version: str | None = None) -> Codebook:
+def merge_codes(project: Project, actor: str, source: str, target: str, *, expected_version: str | None = None) -> Codebook:
     """Merge ``source`` into ``target``: its codings and memos move to ``target``, its children go under it, and
     ``source`` leaves the codebook."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, source)
     _require(book, target)
     if source == target:
@@ -190,16 +194,16 @@ def merge_codes(project, actor: str, source: str, target: str, *, expected_versi
                    expected_version=expected_version, renames={source: target})
 
 
-def delete_code(project, actor: str, code_id: str, *, expected_version: str | None = None) -> Codebook:
+def delete_code(project: Project, actor: str, code_id: str, *, expected_version: str | None = None) -> Codebook:
     """Delete a code nobody has used: refused while it has children or a person's codings (merge it instead).
     Its rule and model codings go with it."""
-    book = active_codebook(project.repo)
+    book = project.codebook()
     _require(book, code_id)
     children = [c.id for c in book.children(code_id)]
     if children:
         raise CodebookChangeRefused(f"{code_id!r} has codes under it ({', '.join(children)})", place=code_id,
                                     fix="Move or delete them first, or merge the code into another.")
-    human = human_codings_per_code(project.repo.codings_frame(columns=["code", "source", "status"])).get(code_id, 0)
+    human = human_codings_per_code(project.stored_codings(columns=["code", "source", "status"])).get(code_id, 0)
     if human:
         raise CodebookChangeRefused(f"{code_id!r} carries {human} coding(s) made or accepted by a person",
                                     place=code_id, fix="Merge it into another code instead: the codings move there.")

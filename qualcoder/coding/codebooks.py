@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qualcoder.coding import HUMAN_SOURCES
 from qualcoder.coding.codebook import Codebook, parse_codebook, to_document
 from qualcoder.errors import CodebookChanged, CodebookChangeRefused, NoCodebook, UnknownCode
 from qualcoder.store.journal import Changes, StaleChange, now
 from qualcoder.store.repository import Repository
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 @dataclass
@@ -98,12 +102,13 @@ def _described(code) -> tuple:
             code.exclusive)
 
 
-def store_version(repo: Repository, actor: str, kind: str, summary: str, book: Codebook, *,
+def store_version(repo: Repository | Project, actor: str, kind: str, summary: str, book: Codebook, *,
                   renames: dict[str, str] | None = None, dropped: Iterable[str] = (),
                   expected_version: str | None = None) -> None:
     """Store ``book`` as the newest version, as one logged action: codings (and memos) of each ``renames`` key move
     to its value, codings of ``dropped`` codes are removed. ``expected_version``: the version the change was made
-    from; if another version was stored meanwhile, nothing is stored and ``[Q523]`` says so."""
+    from; if another version was stored meanwhile, nothing is stored and ``[Q523]`` says so. ``repo``: the project
+    (a codebook edit), or a Repository (``load_into``, inside an import's transaction)."""
     dropped = list(dropped)
 
     def work(changes: Changes) -> None:

@@ -10,13 +10,17 @@ the explorer and the tests share one set of rules and one history (``qualcoder u
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.coding.codebooks import require_code
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import InvalidCoding, NothingToUndo, StaleAction, StaleView
 from qualcoder.store.journal import Action, Changes, StaleChange, now
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 MEMO_TARGETS = ("code", "document", "coding", "speaker", "project")
 DECIDABLE_SOURCES = ("model", "rules")
@@ -59,7 +63,7 @@ def _refuse_duplicate(changes: Changes, row: dict, place: str, ignore: int | Non
                             place=place, fix="Nothing to add: edit or remove that coding instead.")
 
 
-def apply_codes(project, doc: int | str, start: int, end: int, codes: Sequence[str], coder: str, *,
+def apply_codes(project: Project, doc: int | str, start: int, end: int, codes: Sequence[str], coder: str, *,
                 memo: str | None = None, expected_text: str | None = None) -> list[int]:
     """Code ``document.text[start:end]`` (edge blanks trimmed) with each of ``codes``, as one action; the new ids.
 
@@ -84,7 +88,7 @@ def apply_codes(project, doc: int | str, start: int, end: int, codes: Sequence[s
         return [changes.insert("codings", row) for row in rows]
 
     summary = f"apply {', '.join(codes)} to {document.name} {start}-{end} «{_quote(document.text[start:end])}»"
-    ids, _ = project.repo.act(coder, "apply", summary, work)
+    ids, _ = project.act(coder, "apply", summary, work)
     return ids
 
 
@@ -95,7 +99,7 @@ def _coder(coder: str | None) -> str:
     return name
 
 
-def _existing(changes: Changes, coding_id: int, project=None) -> dict:
+def _existing(changes: Changes, coding_id: int, project: Project | None = None) -> dict:
     """The coding as it is now; with ``project``, refused if the logged-in coder may not change it."""
     row = changes.row("codings", coding_id)
     if row is None:
@@ -106,8 +110,8 @@ def _existing(changes: Changes, coding_id: int, project=None) -> dict:
     return row
 
 
-def _found(project, coding_id: int) -> dict:
-    found = project.repo.coding(coding_id)
+def _found(project: Project, coding_id: int) -> dict:
+    found = project.coding(coding_id)
     if found is None:
         raise StaleView(f"there is no coding {coding_id}", place=f"coding {coding_id}",
                         fix="It may have been removed meanwhile: reload the page, or list codings with "
@@ -115,7 +119,7 @@ def _found(project, coding_id: int) -> dict:
     return found
 
 
-def remove_coding(project, coding_id: int, coder: str | None = None) -> None:
+def remove_coding(project: Project, coding_id: int, coder: str | None = None) -> None:
     """Remove a coding and the memos on it (one action: undo brings both back). ``coder`` is who removes it (by
     default the coding's own coder)."""
     found = _found(project, coding_id)
@@ -125,10 +129,10 @@ def remove_coding(project, coding_id: int, coder: str | None = None) -> None:
         _existing(changes, coding_id, project)
         changes.delete("codings", coding_id)
 
-    project.repo.act(actor, "remove", f"remove coding {coding_id} ({found['code']}, {found['coder']})", work)
+    project.act(actor, "remove", f"remove coding {coding_id} ({found['code']}, {found['coder']})", work)
 
 
-def edit_coding(project, coding_id: int, coder: str, *, code: str | None = None, memo: str | None = None) -> None:
+def edit_coding(project: Project, coding_id: int, coder: str, *, code: str | None = None, memo: str | None = None) -> None:
     """Change a coding's code and/or its memo (``memo=""`` clears it)."""
     coder = _coder(coder)
     if code is None and memo is None:
@@ -148,10 +152,10 @@ def edit_coding(project, coding_id: int, coder: str, *, code: str | None = None,
 
     what = " and ".join(part for part, given in (("code → " + str(code), code is not None),
                                                  ("memo", memo is not None)) if given)
-    project.repo.act(coder, "edit", f"edit coding {coding_id}: {what}", work)
+    project.act(coder, "edit", f"edit coding {coding_id}: {what}", work)
 
 
-def resize_coding(project, coding_id: int, start: int, end: int, coder: str, *,
+def resize_coding(project: Project, coding_id: int, start: int, end: int, coder: str, *,
                   expected_text: str | None = None) -> tuple[int, int]:
     """Move a coding's span to ``start``-``end`` of its document (edge blanks trimmed); the new span."""
     coder = _coder(coder)
@@ -167,12 +171,12 @@ def resize_coding(project, coding_id: int, start: int, end: int, coder: str, *,
         _refuse_duplicate(changes, {**row, "start": start, "end": end}, f"coding {coding_id}", ignore=coding_id)
         changes.update("codings", coding_id, {"start": start, "end": end, "snippet": document.text[start:end]})
 
-    project.repo.act(coder, "resize", f"resize coding {coding_id} to {start}-{end} «{_quote(document.text[start:end])}»",
+    project.act(coder, "resize", f"resize coding {coding_id} to {start}-{end} «{_quote(document.text[start:end])}»",
                      work)
     return start, end
 
 
-def decide(project, coding_id: int, coder: str, accept: bool) -> None:
+def decide(project: Project, coding_id: int, coder: str, accept: bool) -> None:
     """Accept or reject a model suggestion or a rule coding. A rejected one is never made again by ``suggest``
     or ``autocode``; an accepted one counts as a person's coding."""
     coder = _coder(coder)
@@ -185,12 +189,12 @@ def decide(project, coding_id: int, coder: str, accept: bool) -> None:
                                 place=f"coding {coding_id}", fix="Edit or remove it instead.")
         changes.update("codings", coding_id, {"status": verdict, "decided_by": coder})
 
-    project.repo.act(coder, "accept" if accept else "reject", f"{'accept' if accept else 'reject'} coding {coding_id}",
+    project.act(coder, "accept" if accept else "reject", f"{'accept' if accept else 'reject'} coding {coding_id}",
                      work)
 
 
 # memos ---------------------------------------------------------------------------------------------------------
-def add_memo(project, target: str, target_id: str | int, coder: str, text: str) -> int:
+def add_memo(project: Project, target: str, target_id: str | int, coder: str, text: str) -> int:
     """A memo on a ``code``, a ``document``, a ``coding``, a ``speaker`` (by label) or the ``project`` (its
     journal); its id."""
     coder = _coder(coder)
@@ -204,7 +208,7 @@ def add_memo(project, target: str, target_id: str | int, coder: str, text: str) 
     if target == "code":
         require_code(project.codebook(), str(target_id))
     elif target == "speaker":
-        known = set(project.repo.turns_frame()["speaker"].dropna())
+        known = project.speaker_labels()
         if str(target_id) not in known:
             raise InvalidCoding(f"nobody speaks as {target_id!r} in this project", place="memo",
                                 fix="Give a speaker label as the documents write it.")
@@ -217,11 +221,11 @@ def add_memo(project, target: str, target_id: str | int, coder: str, text: str) 
             values["coding_id"] = _existing(changes, int(target_id))["id"]
         return changes.insert("memos", values)
 
-    memo_id, _ = project.repo.act(coder, "memo", f"memo on {target} {values['target_id']}".rstrip(), work)
+    memo_id, _ = project.act(coder, "memo", f"memo on {target} {values['target_id']}".rstrip(), work)
     return memo_id
 
 
-def edit_memo(project, memo_id: int, coder: str, text: str) -> None:
+def edit_memo(project: Project, memo_id: int, coder: str, text: str) -> None:
     coder = _coder(coder)
     if not (text or "").strip():
         raise InvalidCoding("the memo is empty", place=f"memo {memo_id}", fix="Write some text, or remove the memo.")
@@ -231,10 +235,10 @@ def edit_memo(project, memo_id: int, coder: str, text: str) -> None:
             raise StaleView(f"there is no memo {memo_id}", place=f"memo {memo_id}", fix="Reload the page.")
         changes.update("memos", memo_id, {"text": text.strip(), "updated_at": now()})
 
-    project.repo.act(coder, "memo-edit", f"edit memo {memo_id}", work)
+    project.act(coder, "memo-edit", f"edit memo {memo_id}", work)
 
 
-def remove_memo(project, memo_id: int, coder: str) -> None:
+def remove_memo(project: Project, memo_id: int, coder: str) -> None:
     coder = _coder(coder)
 
     def work(changes: Changes) -> None:
@@ -242,24 +246,19 @@ def remove_memo(project, memo_id: int, coder: str) -> None:
             raise StaleView(f"there is no memo {memo_id}", place=f"memo {memo_id}", fix="Reload the page.")
         changes.delete("memos", memo_id)
 
-    project.repo.act(coder, "memo-remove", f"remove memo {memo_id}", work)
+    project.act(coder, "memo-remove", f"remove memo {memo_id}", work)
 
 
 # undo and redo -------------------------------------------------------------------------------------------------
-def undo(project, coder: str) -> Action:
-    """Undo ``coder``'s latest action (an undo is itself logged); ``[Q521]`` when there is nothing to undo."""
-    return _step(project, _coder(coder), undo=True)
+def step(store_step: Callable[[str], Action | None], coder: str, word: str) -> Action:
+    """Run the store's ``undo`` or ``redo`` (``word``) of ``coder``'s latest action (an undo is itself logged);
+    ``[Q521]`` when there is nothing to undo or redo, ``[Q520]`` when a change made since would be overwritten.
 
-
-def redo(project, coder: str) -> Action:
-    """Redo ``coder``'s latest undone action, unless the coder acted since."""
-    return _step(project, _coder(coder), undo=False)
-
-
-def _step(project, coder: str, undo: bool) -> Action:
-    word = "undo" if undo else "redo"
+    >>> # step(repo.undo, "alice", "undo").summary  (what Project.undo does)
+    """
+    coder = _coder(coder)
     try:
-        action = project.repo.undo(coder) if undo else project.repo.redo(coder)
+        action = store_step(coder)
     except StaleChange as change:
         raise StaleAction(f"cannot {word} {coder}'s last action: {change}", place=word,
                           fix="Someone (or another of your actions) changed it since: look at the history "

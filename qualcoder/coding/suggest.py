@@ -6,6 +6,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import joblib
 import numpy as np
@@ -17,7 +18,9 @@ from qualcoder.coding.classifier import CodeClassifier
 from qualcoder.coding.manual import coding_row
 from qualcoder.coding.overlap import covered_segments
 from qualcoder.errors import QualcoderError
-from qualcoder.store.tables import CodingRow
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 MODEL_CODER = "model"
 
@@ -30,29 +33,29 @@ class NotEnoughCodings(QualcoderError):
     code = "Q511"
 
 
-def segment_lemma_lists(project, segments: pd.DataFrame) -> list[list[str]]:
+def segment_lemma_lists(project: Project, segments: pd.DataFrame) -> list[list[str]]:
     """Each segment's lemmas, from the stored parses (an unparsed document gives none)."""
-    parses = project.repo.parses()
+    parses = project.parses()
     return [parses[d].lemmas_between(s, e) if d in parses else []
             for d, s, e in zip(segments["doc_id"].tolist(), segments["start"].tolist(), segments["end"].tolist())]
 
 
-def segment_lemmas(project, segments: pd.DataFrame) -> list[str]:
+def segment_lemmas(project: Project, segments: pd.DataFrame) -> list[str]:
     """Each segment's lemmas joined by spaces."""
     return [" ".join(lemmas) for lemmas in segment_lemma_lists(project, segments)]
 
 
-def features(project, segments: pd.DataFrame) -> pd.DataFrame:
+def features(project: Project, segments: pd.DataFrame) -> pd.DataFrame:
     """What the classifier reads: each segment's lemmas and its text."""
     return pd.DataFrame({"lemmas": segment_lemmas(project, segments), "text": segments["text"].tolist()})
 
 
-def embedding_cache(project) -> str:
+def embedding_cache(project: Project) -> str:
     return str(project.folder / "cache" / "embeddings")
 
 
-def human_codings(project, coders: list[str] | None = None) -> pd.DataFrame:
-    codings = project.repo.codings_frame()
+def human_codings(project: Project, coders: list[str] | None = None) -> pd.DataFrame:
+    codings = project.stored_codings()
     human = codings[codings["source"].isin(HUMAN_SOURCES) | (codings["status"] == "accepted")]
     return human[human["coder"].isin(coders)] if coders else human
 
@@ -62,7 +65,7 @@ def label_segments(segments: pd.DataFrame, codings: pd.DataFrame) -> dict[int, s
     return covered_segments(segments, codings, "half_segment")
 
 
-def training_data(project, coders: list[str] | None = None):
+def training_data(project: Project, coders: list[str] | None = None):
     """Segments covered by human codings, their lemmas, a 0/1 label matrix and the codes."""
     segments = project.segments_df()
     labels = label_segments(segments, human_codings(project, coders))
@@ -75,11 +78,11 @@ def training_data(project, coders: list[str] | None = None):
     return units, features(project, units), matrix, codes
 
 
-def model_path(project) -> Path:
+def model_path(project: Project) -> Path:
     return project.folder / "models" / "classifier.joblib"
 
 
-def train(project, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
+def train(project: Project, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
     units, lemmas, matrix, codes = training_data(project, coders)
     model = CodeClassifier(random_state=random_state, embeddings=embeddings,
                            embedding_cache=embedding_cache(project) if embeddings else None)
@@ -104,7 +107,7 @@ def train(project, coders: list[str] | None = None, random_state: int = 0, embed
     return info
 
 
-def load_model(project) -> CodeClassifier:
+def load_model(project: Project) -> CodeClassifier:
     path = model_path(project)
     if not path.is_file():
         raise ModelNotTrained("no classifier has been trained in this project", place=path,
@@ -112,7 +115,7 @@ def load_model(project) -> CodeClassifier:
     return joblib.load(path)
 
 
-def probabilities(project) -> tuple[pd.DataFrame, pd.DataFrame]:
+def probabilities(project: Project) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All segments and their probability per code (columns: the model's codes)."""
     model = load_model(project)
     segments = project.segments_df()
@@ -121,7 +124,7 @@ def probabilities(project) -> tuple[pd.DataFrame, pd.DataFrame]:
     return segments, scores
 
 
-def suggest(project, min_confidence: float | None = None) -> int:
+def suggest(project: Project, min_confidence: float | None = None) -> int:
     """Store suggestions (status ``suggested``) where no human coded that code, at each code's cut-off chosen by
     cross-validation in ``train`` (or at ``min_confidence``); earlier open ones are replaced, decisions
     (accepted / rejected) are kept and a rejected suggestion is not made again."""
@@ -129,10 +132,9 @@ def suggest(project, min_confidence: float | None = None) -> int:
     cut_offs = dict(zip(model.classes_, getattr(model, "thresholds_", [0.5] * len(model.classes_))))
     segments, scores = probabilities(project)
     human = label_segments(segments, human_codings(project))
-    decided = project.repo.codings_frame([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
-                                          CodingRow.status != "suggested"])
+    decided = project.stored_codings(source="model", coder=MODEL_CODER, not_status="suggested")
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
-    texts = project.repo.texts()
+    texts = project.texts()
     version = project.codebook().version
     rows = []
     for index, row in enumerate(segments.itertuples()):
@@ -143,16 +145,15 @@ def suggest(project, min_confidence: float | None = None) -> int:
                 continue
             if (row.doc_id, row.start, code) in refused:
                 continue
-            rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)][1], int(row.start), int(row.end), code,
+            rows.append(coding_row(int(row.doc_id), texts[int(row.doc_id)], int(row.start), int(row.end), code,
                                    MODEL_CODER, source="model", status="suggested", version=version,
                                    confidence=round(p, 4)))
-    project.repo.sync_codings([CodingRow.source == "model", CodingRow.coder == MODEL_CODER,
-                               CodingRow.status == "suggested"], rows, MODEL_CODER,
-                              "suggest", "suggest")
+    project.sync_codings(rows, MODEL_CODER, "suggest", "suggest", source="model", coder=MODEL_CODER,
+                              status="suggested")
     return len(rows)
 
 
-def uncertain(project, n: int = 10) -> pd.DataFrame:
+def uncertain(project: Project, n: int = 10) -> pd.DataFrame:
     """The ``n`` segments the model is least sure about (a probability closest to 0.5), not yet human-coded."""
     segments, scores = probabilities(project)
     coded = label_segments(segments, human_codings(project))
@@ -164,7 +165,7 @@ def uncertain(project, n: int = 10) -> pd.DataFrame:
     return segments.sort_values(["margin", "segment_id"]).head(n)[columns].reset_index(drop=True)
 
 
-def evaluate(project, **options):
+def evaluate(project: Project, **options):
     """See :func:`qualcoder.coding.evaluation.evaluate`."""
     from qualcoder.coding.evaluation import evaluate as run
 

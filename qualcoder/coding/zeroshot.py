@@ -11,6 +11,7 @@ codings (:func:`qualcoder.coding.classifier.best_threshold`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,9 @@ import pandas as pd
 from qualcoder.coding.codebook import Code, Codebook
 from qualcoder.coding.manual import coding_row
 from qualcoder.errors import ZeroShotError
-from qualcoder.store.tables import CodingRow
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ZERO_SHOT_CODER = "zero-shot"
 DEFAULT_BACKEND = "use"  # measured on the demo: see README "Models" (faster than e5 for the same top-3 rate)
@@ -47,10 +50,10 @@ class SentenceScores:
     sentences: list[tuple[int, int, int]]
 
 
-def segment_sentences(project, segments: pd.DataFrame) -> tuple[list[tuple[int, int, int]], list[int]]:
+def segment_sentences(project: Project, segments: pd.DataFrame) -> tuple[list[tuple[int, int, int]], list[int]]:
     """The stored parse's sentences inside each segment (the whole segment when it has none), and each
     sentence's segment row."""
-    parses = project.repo.parses(segments["doc_id"].unique().tolist())
+    parses = project.parses(segments["doc_id"].unique().tolist())
     sentences, owners = [], []
     for row, (doc, start, end) in enumerate(zip(segments["doc_id"], segments["start"], segments["end"])):
         inside = [(s, e) for s, e in (parses[doc].sentences if doc in parses else []) if s >= start and e <= end]
@@ -60,7 +63,7 @@ def segment_sentences(project, segments: pd.DataFrame) -> tuple[list[tuple[int, 
     return sentences, owners
 
 
-def score_segments(project, segments: pd.DataFrame, book: Codebook, backend: str = DEFAULT_BACKEND,
+def score_segments(project: Project, segments: pd.DataFrame, book: Codebook, backend: str = DEFAULT_BACKEND,
                    progress=None) -> SentenceScores:
     """Similarity of every segment to every code (see the module docstring)."""
     from qualcoder.topics.embeddings import EmbeddingCache
@@ -71,8 +74,8 @@ def score_segments(project, segments: pd.DataFrame, book: Codebook, backend: str
     code_vectors = cache.embed([text for _, text in pieces])
     owner_of_piece = np.array([index for index, _ in pieces])
     sentences, owners = segment_sentences(project, segments)
-    texts = project.repo.texts()
-    vectors = cache.embed([texts[d][1][s:e] for d, s, e in sentences], progress=progress)
+    texts = project.texts()
+    vectors = cache.embed([texts[d][s:e] for d, s, e in sentences], progress=progress)
     similarity = vectors @ code_vectors.T  # sentences x pieces
     per_code = np.full((len(sentences), len(codes)), -1.0)
     for index in range(len(codes)):
@@ -132,7 +135,7 @@ def calibrated_thresholds(scores: SentenceScores, labels: dict[int, set[str]], s
     return found
 
 
-def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float | None = None, top: int = 1,
+def suggest_zero_shot(project: Project, backend: str = DEFAULT_BACKEND, min_score: float | None = None, top: int = 1,
                       progress=None) -> dict:
     """Store zero-shot suggestions: per segment, its ``top`` best codes whose score reaches the code's calibrated
     cut-off (or ``min_score``), anchored to the matching sentence, where no person coded that code. Earlier open
@@ -149,9 +152,9 @@ def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float 
     thresholds = calibrated_thresholds(scores, human, segment_ids) if min_score is None and human else {}
     if min_score is None and not thresholds:
         min_score = 0.5  # no human codings to calibrate on: a cosine most unrelated sentences stay below
-    decided = project.repo.codings_frame([CodingRow.coder == ZERO_SHOT_CODER, CodingRow.status != "suggested"])
+    decided = project.stored_codings(coder=ZERO_SHOT_CODER, not_status="suggested")
     refused = set(zip(decided["document_id"], decided["start"], decided["code"]))
-    texts, version = project.repo.texts(), book.version
+    texts, version = project.texts(), book.version
     rows = []
     for row, sid in enumerate(segment_ids):
         for index in np.argsort(-scores.scores[row])[:top]:
@@ -162,9 +165,9 @@ def suggest_zero_shot(project, backend: str = DEFAULT_BACKEND, min_score: float 
             doc, start, end = scores.sentences[scores.best_sentence[row, index]]
             if (doc, start, code) in refused:
                 continue
-            rows.append(coding_row(doc, texts[doc][1], start, end, code, ZERO_SHOT_CODER, source="model",
+            rows.append(coding_row(doc, texts[doc], start, end, code, ZERO_SHOT_CODER, source="model",
                                    status="suggested", version=version, confidence=round(score, 4)))
-    project.repo.sync_codings([CodingRow.coder == ZERO_SHOT_CODER, CodingRow.status == "suggested"], rows,
-                              "model", "suggest", "zero-shot suggest")  # logged under the machine actor "model"
+    project.sync_codings(rows, "model", "suggest", "zero-shot suggest", coder=ZERO_SHOT_CODER,
+                              status="suggested")  # logged under the machine actor "model"
     return {"suggestions": len(rows), "backend": backend, "calibrated_codes": len(thresholds),
             "min_score": min_score}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import actions, drill, safe, state, views
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 def render() -> None:
@@ -57,7 +62,7 @@ def _adjudicate(shown, coders: list[str]) -> None:
                    args=(coders, int(picked.segment_id), picked.code, keep, decided_by))
 
 
-def _decisions(project) -> None:
+def _decisions(project: Project) -> None:
     decisions = project.decisions_df()
     active = decisions[decisions["reverted_at"].isna()] if len(decisions) else decisions
     with st.expander(f"Decisions ({len(active)} active)"):

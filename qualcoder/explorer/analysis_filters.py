@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from qualcoder.explorer import state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 DOCUMENT_FILTERS = ("network", "type", "language")
 AUTO = "the documents' language"
@@ -38,7 +42,7 @@ class Query:
         return self._values(attribute)
 
 
-def selection(project) -> Query:
+def selection(project: Project) -> Query:
     """Draw the filter bar and return the ``Query`` it sets."""
     from qualcoder import figures
 

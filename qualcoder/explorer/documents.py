@@ -3,12 +3,17 @@ coding studio, one click away)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.explorer import drill, safe, state, studio, views
 from qualcoder.explorer.components.document_view import document_view, event_value
 from qualcoder.explorer.components.runs import build_view
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 VIEW_KEY, CLICKED = "documents_view", "documents_clicked"
 
@@ -41,7 +46,7 @@ def _remember_click(name: str) -> None:
         st.session_state[CLICKED] = [int(i) for i in value.get("coding_ids", [])]
 
 
-def _document(project, folder: str, revision, doc_id: int) -> None:
+def _document(project: Project, folder: str, revision, doc_id: int) -> None:
     parts = studio.parts(folder, doc_id, revision)
     document = parts.document
     st.subheader(document.name)

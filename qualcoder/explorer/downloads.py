@@ -29,7 +29,7 @@ def xlsx_bytes(project: Project, segment_ids: list[int], coders: list[str], sour
     from qualcoder.export import tabular
 
     frame = selection_table(project, segment_ids, coders=coders, sources=sources)
-    book = project.codebook() if project.repo.active_codebook() else None
+    book = project.codebook() if project.has_codebook() else None
     return tabular.to_xlsx_bytes(frame, codebook=book)
 
 

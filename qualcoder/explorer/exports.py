@@ -5,10 +5,14 @@ coded segments in long form (one row per coding) or as a 0/1 matrix, the REFI-QD
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from qualcoder.explorer import downloads, safe, state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 SOURCES = ("manual", "import", "rules", "model")
 
@@ -34,7 +38,7 @@ def render() -> None:
         _memos(project)
 
 
-def _segments(project, codings) -> None:
+def _segments(project: Project, codings) -> None:
     st.subheader("Coded segments")
     cols = st.columns([2, 2, 1.3, 1.3], vertical_alignment="bottom")
     # only what the project holds: the export refuses a coder or source nobody has, and a download cannot say so
@@ -60,14 +64,14 @@ def _segments(project, codings) -> None:
         "coded-segments-matrix.csv", "text/csv", key="downloads_wide", on_click="ignore", disabled=empty)
 
 
-def _qdpx(project) -> None:
+def _qdpx(project: Project) -> None:
     st.subheader("REFI-QDA")
     st.caption("For NVivo, ATLAS.ti, MAXQDA, QualCoder: documents, codebook, codings, memos, cases.")
     st.download_button("Project (.qdpx)", partial(downloads.qdpx_bytes, project, coders=[]), "project.qdpx",
                        "application/zip", key="downloads_qdpx", on_click="ignore")
 
 
-def _codebook(project, book) -> None:
+def _codebook(project: Project, book) -> None:
     st.subheader("Codebook")
     if book is None:
         st.caption("No codebook is loaded.")
@@ -79,7 +83,7 @@ def _codebook(project, book) -> None:
                            on_click="ignore")
 
 
-def _memos(project) -> None:
+def _memos(project: Project) -> None:
     st.subheader("Memos")
     st.caption("Grouped by what they are on (Markdown), or as a table (CSV).")
     for format, mime in (("md", "text/markdown"), ("csv", "text/csv")):

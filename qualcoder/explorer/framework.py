@@ -7,11 +7,16 @@ writes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import safe, state, views
 from qualcoder.explorer.framework_grid import grid_html
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 PRESET, ROWS, CODES, NAME, CASE, CODE, CODER = ("fw_preset", "fw_rows", "fw_codes", "fw_name", "fw_case", "fw_code",
                                                 "fw_coder")
@@ -134,7 +139,7 @@ def _downloads(folder: str, revision, options: dict) -> None:
         st.warning(safe.md(message))
 
 
-def _cell(project, matrix, book) -> None:
+def _cell(project: Project, matrix, book) -> None:
     """One cell: its excerpts, and the summary you write of it."""
     st.subheader("A cell")
     cols = st.columns([1, 2], vertical_alignment="bottom")
@@ -161,7 +166,7 @@ def _cell(project, matrix, book) -> None:
         _summary(project, matrix, case, code)
 
 
-def _summary(project, matrix, case: str, code: str) -> None:
+def _summary(project: Project, matrix, case: str, code: str) -> None:
     st.session_state.setdefault(CODER, st.query_params.get("coder", ""))
     coder = st.text_input("Your name (recorded with the summary)", key=CODER).strip()
     stored = matrix.summary(case, code)

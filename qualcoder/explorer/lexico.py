@@ -5,11 +5,15 @@ time. Segment text is shown in dataframes only (never as Markdown)."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 TABS = ["Classes", "Profiles", "Star variables", "Factor map", "Similarity", "Codes and topics", "Over time"]
 
@@ -110,7 +114,7 @@ def _similarity(run) -> None:
 def _codes(run, folder: str, mark: tuple, revision) -> None:
     from qualcoder.lexico import figures
 
-    if run.project.repo.active_codebook() is not None:
+    if run.project.has_codebook():
         level = st.selectbox("Code level", [1, 2, None], key="lx_level",
                              format_func=lambda v: "every code" if v is None else f"level {v}")
         table = _code_table(folder, mark, revision, run.name, level)
@@ -139,7 +143,7 @@ def _escaped(table, column: str):
     return table.assign(**{column: table[column].map(lambda v: html.escape(str(v)))})
 
 
-def _fit_form(project) -> None:
+def _fit_form(project: Project) -> None:
     from qualcoder import lexico
 
     types = sorted(project.documents_df(with_text=False)["type"].dropna().unique().tolist())

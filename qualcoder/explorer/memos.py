@@ -3,12 +3,17 @@ it is on, edited, removed (undoable), and new ones written."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from qualcoder.coding.edits import MEMO_TARGETS
 from qualcoder.explorer import actions, codebook_forms, safe, state, studio, views
 from qualcoder.explorer import codebook_actions as do
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ALL = "everything"
 LISTED = 500
@@ -56,7 +61,7 @@ def _edit(memos: pd.DataFrame, coder: str) -> None:
     cols[1].button("Remove memo", key="memos_remove", on_click=do.remove_memo, args=(picked,), disabled=not coder)
 
 
-def _new(project, book, documents: pd.DataFrame, coder: str) -> None:
+def _new(project: Project, book, documents: pd.DataFrame, coder: str) -> None:
     st.subheader("New memo")
     kind = st.selectbox("On", MEMO_TARGETS, index=MEMO_TARGETS.index("project"), key="memos_new_kind")
     options = _targets(project, book, documents, kind, coder)
@@ -67,7 +72,7 @@ def _new(project, book, documents: pd.DataFrame, coder: str) -> None:
               args=("memos_new_target", "memos_new_text"), disabled=not coder)
 
 
-def _targets(project, book, documents: pd.DataFrame, kind: str, coder: str) -> list[tuple[str, str, str]]:
+def _targets(project: Project, book, documents: pd.DataFrame, kind: str, coder: str) -> list[tuple[str, str, str]]:
     """``(target, target_id, caption)`` for each thing of ``kind`` a memo can be on."""
     if kind == "project":
         return [("project", "", "the project journal")]
@@ -76,7 +81,7 @@ def _targets(project, book, documents: pd.DataFrame, kind: str, coder: str) -> l
     if kind == "document":
         return [("document", str(d), name) for d, name in zip(documents["doc_id"], documents["name"])]
     if kind == "speaker":
-        speakers = sorted(set(project.repo.turns_frame()["speaker"].dropna()))
+        speakers = sorted(project.speaker_labels())
         return [("speaker", s, s) for s in speakers]
     codings = project.codings_df(coder=coder or None).head(LISTED)  # a coder's own codings, most often
     return [("coding", str(r.coding_id), f"{r.coding_id} · {r.code} · {studio.quote(str(r.text), 50)}")

@@ -5,6 +5,8 @@ recorded with who and when, undoable with ``qualcoder undo``, refused with the A
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +14,9 @@ from qualcoder.explorer import safe, state
 from qualcoder.explorer.table_edits import cell, changed_cells, group_changes
 from qualcoder.study.speakers import SPEAKER_FIELDS, groupable_attributes
 from qualcoder.team import accounts
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ACTOR = "people_actor"
 FIXED_DOCUMENT_COLUMNS = ("doc_id", "name", "language", "format", "n_chars", "sha256", "source_path")
@@ -60,7 +65,7 @@ def _run_all(writes: list, what: str) -> None:
 
 
 # speakers ------------------------------------------------------------------------------------------------------
-def _speakers(project, actor: str, mark: int) -> None:
+def _speakers(project: Project, actor: str, mark: int) -> None:
     frame = project.speakers_df(grouped=False)
     if frame.empty:
         st.info("No speaker turns were found in the documents yet.")
@@ -81,7 +86,7 @@ def _speakers(project, actor: str, mark: int) -> None:
 
 
 # documents -----------------------------------------------------------------------------------------------------
-def _documents(project, actor: str, mark: int) -> None:
+def _documents(project: Project, actor: str, mark: int) -> None:
     frame = project.documents_df(with_text=False, grouped=False)
     if frame.empty:
         st.info("No documents yet: see the Import page.")
@@ -121,7 +126,7 @@ def _document_fields(diff: dict[str, str]) -> dict:
 
 
 # value groups --------------------------------------------------------------------------------------------------
-def _groups(project, actor: str, mark: int) -> None:
+def _groups(project: Project, actor: str, mark: int) -> None:
     st.caption("Give several values the same group to count them as one in every table, chart and export "
                "(GP, médecin généraliste and general practitioner as one profession). Clear a group to count a "
                "value as itself again.")
@@ -142,7 +147,7 @@ def _groups(project, actor: str, mark: int) -> None:
                   *(lambda v=v: project.remove_group(actor, attribute, v) for v in ungrouped)], "group change(s)")
 
 
-def _values(project, attribute: str) -> pd.Series:
+def _values(project: Project, attribute: str) -> pd.Series:
     """Each value of ``attribute`` as written, with how many speakers (or documents) have it."""
     if attribute in SPEAKER_FIELDS:
         column = project.speakers_df(grouped=False)[attribute]

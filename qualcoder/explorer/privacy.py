@@ -4,11 +4,16 @@ pseudonymised copy with its key. Thin over ``qualcoder.privacy``; user text show
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import safe, state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 DECISIONS = {"pending": "pending", "accepted": "accept", "rejected": "reject"}
 COLUMNS = ["id", "doc", "before", "text", "after", "category", "source", "status"]
@@ -41,7 +46,7 @@ def render() -> None:
         _apply(project, by)
 
 
-def _detect(project, by: str) -> None:
+def _detect(project: Project, by: str) -> None:
     from qualcoder.privacy import review
 
     with st.expander("Detect", expanded=not review.progress_counts(project)["pending"]):
@@ -61,7 +66,7 @@ def _detect(project, by: str) -> None:
                 safe.error(error)
 
 
-def _review(project, by: str) -> None:
+def _review(project: Project, by: str) -> None:
     from qualcoder.privacy import review
     from qualcoder.privacy.detect import CATEGORIES
 
@@ -92,7 +97,7 @@ def _review(project, by: str) -> None:
             safe.error(error)
 
 
-def _save(project, by: str, before: pd.DataFrame, after: pd.DataFrame, everywhere: bool) -> int:
+def _save(project: Project, by: str, before: pd.DataFrame, after: pd.DataFrame, everywhere: bool) -> int:
     """The edited rows as review decisions (one action per kind of change)."""
     from qualcoder.privacy import review
 
@@ -132,7 +137,7 @@ def _document_view(folder: str, revision, doc_id: int) -> None:
     document_view(data.replace('"editable":false', '"editable":true', 1), key=VIEW_KEY, on_event=_remember_selection)
 
 
-def _add(project, by: str) -> None:
+def _add(project: Project, by: str) -> None:
     from qualcoder.privacy import review
     from qualcoder.privacy.detect import CATEGORIES
 
@@ -168,7 +173,7 @@ def _add(project, by: str) -> None:
                 safe.error(error)
 
 
-def _preview(project) -> None:
+def _preview(project: Project) -> None:
     from qualcoder.privacy import apply as privacy_apply
 
     with st.expander("Pseudonyms (preview)"):
@@ -183,7 +188,7 @@ def _preview(project) -> None:
         st.dataframe(pd.DataFrame(privacy_apply.summary(planned)), hide_index=True)
 
 
-def _apply(project, by: str) -> None:
+def _apply(project: Project, by: str) -> None:
     from qualcoder.privacy import apply as privacy_apply
 
     st.subheader("Apply")

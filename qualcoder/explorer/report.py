@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.explorer import safe, state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 FORMATS = {"docx": ("Word (.docx)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
            "html": ("HTML page (.html, self-contained)", "text/html")}
@@ -41,7 +46,7 @@ def render() -> None:
         st.info("The project changed since the report was built: build it again.")
 
 
-def _build(project, options: dict, suffix: str, revision) -> dict | None:
+def _build(project: Project, options: dict, suffix: str, revision) -> dict | None:
     from qualcoder.errors import QualcoderError
     from qualcoder.export.report import ReportOptions, study_report_bytes
 

@@ -97,14 +97,14 @@ def status(folder: str, revision: Revision) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def turns(folder: str, revision: Revision) -> dict:
-    return open_project(folder).repo.turns()
+    return open_project(folder).turns()
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
 def codebook(folder: str, revision: Revision) -> Codebook | None:
     """The active codebook, or None when none is loaded (pages say so instead of failing)."""
     project = open_project(folder)
-    return project.codebook() if project.repo.active_codebook() else None
+    return project.codebook() if project.has_codebook() else None
 
 
 @st.cache_resource(show_spinner="Indexing segments and codings…", max_entries=CACHE_ENTRIES)
@@ -117,8 +117,8 @@ def segment_index(folder: str, revision: Revision) -> SegmentIndex:
 
 def _coverage_codings(folder: str, revision: Revision) -> pd.DataFrame:
     """Only what the index reads of each coding (no snippet, no labels): a third of the time on 150,000."""
-    frame = open_project(folder).repo.codings_frame(columns=["document_id", "start", "end", "code", "coder",
-                                                             "source", "status"])
+    frame = open_project(folder).stored_codings(["document_id", "start", "end", "code", "coder", "source",
+                                                 "status"])
     return frame.rename(columns={"document_id": "doc_id"})
 
 

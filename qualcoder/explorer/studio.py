@@ -58,8 +58,8 @@ def document_parts(folder: str, doc_id: int, documents_mark: tuple, segments_mar
     not read the text again."""
     project = open_project(folder)
     document = project.document(int(doc_id))
-    turns = project.repo.turns([document.id]).get(document.id, [])
-    sections = project.repo.sections([document.id]).get(document.id, [])
+    turns = project.turns([document.id]).get(document.id, [])
+    sections = project.sections([document.id]).get(document.id, [])
     professions = {label: job for label, job in project.document_speakers(document.id).items() if job}
     frame = segments(folder, _revision)
     mine = frame[frame["doc_id"] == document.id].sort_values("start")
@@ -215,7 +215,7 @@ def resize_to_selection(project: Project, coding_id: int, selection: dict | None
         raise InvalidCoding("no passage is selected", place=f"coding {coding_id}",
                             fix="Select the new extent in the document first.")
     document = _drawn_document(project, selection)
-    found = project.repo.coding(int(coding_id))
+    found = project.coding(int(coding_id))
     if found is not None and found["document_id"] != document.id:
         raise InvalidCoding("the selection is in another document than the coding", place=f"coding {coding_id}",
                             fix="Select the new extent in the coding's own document.")

@@ -4,12 +4,17 @@ speakers, the codes and codings clicked), beside the text."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from qualcoder.explorer import actions, codebook_forms, safe, studio, views
 from qualcoder.explorer import codebook_actions as do
 from qualcoder.explorer.actions import ACTIVE
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 NEW_LABEL, NEW_PARENT, EXAMPLE_CODE = "studio_new_code", "studio_new_parent", "studio_example_code"
 MEMO_ON, MEMO_TEXT = "studio_memo_on", "studio_memo_text"
@@ -31,7 +36,7 @@ def selection_tools(book, coder: str, recent: list[str]) -> None:
               args=(EXAMPLE_CODE,))
 
 
-def memos_here(project, doc_id: int, document_name: str, codings: pd.DataFrame, coder: str) -> None:
+def memos_here(project: Project, doc_id: int, document_name: str, codings: pd.DataFrame, coder: str) -> None:
     """The memos on this document, its speakers, the codes and codings listed, and a box to write one on any."""
     memos = project.memos_df()
     speakers = sorted(project.document_speakers(doc_id))

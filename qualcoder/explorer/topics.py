@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import charts, drill, safe, state
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 def render() -> None:
@@ -30,7 +35,7 @@ def render() -> None:
         safe.error(error)
 
 
-def _run(project, run) -> None:
+def _run(project: Project, run) -> None:
     from qualcoder import figures
 
     st.subheader(f"Topics of run {safe.md(run.name)}")
@@ -43,7 +48,7 @@ def _run(project, run) -> None:
     by = cols[0].selectbox("Topics per", ["profession", "type", "role", "speaker", "doc"], key="tp_by")
     freq = cols[1].radio("Period", ["M", "Q", "Y"], index=1, horizontal=True, key="tp_freq",
                          format_func={"M": "month", "Q": "quarter", "Y": "year"}.get)
-    book = project.codebook() if project.repo.active_codebook() else None
+    book = project.codebook() if project.has_codebook() else None
     languages = list(book.languages) if book else ["fr", "en"]
     language = cols[2].selectbox("Code labels in", languages, key="tp_labels")
     style = figures.CodeStyle.from_codebook(book, language) if book else figures.CodeStyle(language=language)
@@ -68,7 +73,7 @@ def _topic_segments(run) -> None:
                 column_config={"text": st.column_config.TextColumn(width="large")})
 
 
-def _fit_form(project) -> None:
+def _fit_form(project: Project) -> None:
     with st.expander("Fit a new topic model"), st.form("tp_fit"):
         cols = st.columns(4)
         name = cols[0].text_input("Run name (optional)", key="tp_name").strip() or None

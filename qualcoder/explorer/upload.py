@@ -4,6 +4,8 @@ was."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
@@ -16,6 +18,9 @@ from qualcoder.explorer.uploads import (
     report_table,
     shorter,
 )
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 REPORT = "upload_report"
 METHODS = ("sentence", "paragraph", "turn", "window:5")
@@ -101,7 +106,7 @@ def _last_report() -> None:
                                 "error": st.column_config.TextColumn(width="large")})
 
 
-def _segmentation(project, totals: dict) -> None:
+def _segmentation(project: Project, totals: dict) -> None:
     st.subheader("Segmentation")
     current = totals["segmentation"]
     if current:

@@ -186,6 +186,6 @@ def _section_counts(project: Project, names: list[str]) -> dict[str, int]:
         return {}
     documents = project.documents_df(with_text=False, grouped=False)
     ids = dict(zip(documents["name"], documents["doc_id"]))
-    found = project.repo.sections([int(ids[n]) for n in names if n in ids])
+    found = project.sections([int(ids[n]) for n in names if n in ids])
     by_id = {doc_id: len(rows) for doc_id, rows in found.items()}
     return {name: by_id.get(int(ids[name]), 0) for name in names if name in ids}

@@ -6,12 +6,17 @@ callbacks in ``actions.py`` write through the Project; ``studio.py`` reads and p
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from qualcoder.explorer import actions, safe, state, studio, studio_panels, views
 from qualcoder.explorer.actions import ACTIVE, CODER, DOCUMENT, FOCUS, MESSAGE, SELECTION
 from qualcoder.explorer.components.document_view import document_view
 from qualcoder.explorer.filters import SegmentFilter
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 BLIND = "studio_blind"
 MODES = ("Read", "Next uncoded segment", "Most uncertain suggestion", "Filtered list")
@@ -88,7 +93,7 @@ def _filtered_list(folder, revision, book, names: dict[int, str]) -> None:
                       key="studio_list_pick", on_change=actions.open_listed, args=("studio_list_pick", rows))
 
 
-def _blind(project) -> bool:
+def _blind(project: Project) -> bool:
     """Blind coding, in the sidebar: a coder hides everyone else's codings, rules and model suggestions; when an
     owner enforces it for a shared project, it is on for every coder and the API itself reads only their codings."""
     enforced = project.gate.hide_others() is not None and project.blind()
@@ -103,7 +108,7 @@ def _blind(project) -> bool:
     return bool(on)
 
 
-def _layers(project, coder: str) -> studio.Layers:
+def _layers(project: Project, coder: str) -> studio.Layers:
     """Other coders (of the whole project: the choice holds from one document to the next), rule codings, model
     suggestions: shown or hidden (blind coding hides them all)."""
     if _blind(project):
@@ -117,7 +122,7 @@ def _layers(project, coder: str) -> studio.Layers:
     return studio.Layers(tuple(shown), rules, model)
 
 
-def _toolbar(project, coder: str) -> studio.Layers:
+def _toolbar(project: Project, coder: str) -> studio.Layers:
     undo_next, redo_next = project.next_steps(coder) if coder else (None, None)
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button("↶ Undo", on_click=actions.undo, disabled=undo_next is None, key="studio_undo",
@@ -211,7 +216,7 @@ def _own_coding(coding_id: int, row, book, choices: list[str]) -> None:
     cols[1].button("Remove", key=f"studio_remove_{coding_id}", on_click=actions.remove, args=(coding_id,))
 
 
-def _history(project, coder: str) -> None:
+def _history(project: Project, coder: str) -> None:
     if not coder:
         return
     with st.expander("Your recent actions"):

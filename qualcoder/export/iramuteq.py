@@ -79,7 +79,7 @@ def corpus_units(project: Project, by: str = "document") -> pd.DataFrame:
     if by not in UNITS:
         raise ExportError(f"{by!r} is not a unit", place="--by", fix=f"Use one of: {', '.join(UNITS)}.")
     documents = document_table(project)
-    texts = {doc_id: text for doc_id, (_, text) in project.repo.texts().items()}
+    texts = project.texts()
     if by == "document":
         units = documents[["doc_id"]].copy()
         units["text"] = units["doc_id"].map(texts)
@@ -93,7 +93,7 @@ def corpus_units(project: Project, by: str = "document") -> pd.DataFrame:
 
 def _turns(project: Project, texts: dict[int, str]) -> pd.DataFrame:
     rows = []
-    turns = project.repo.turns()
+    turns = project.turns()
     for doc_id, text in sorted(texts.items()):
         spans = turns.get(doc_id) or []
         if not spans:

@@ -11,6 +11,7 @@ import json
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -21,7 +22,9 @@ from qualcoder.coding.codebook import Codebook
 from qualcoder.coding.overlap import covered_segments
 from qualcoder.export.errors import NoSegments, UnknownFilter, UnsupportedExportFormat, atomic_write, write_bytes
 from qualcoder.project import Project
-from qualcoder.store.tables import CodingRow
+
+if TYPE_CHECKING:
+    from qualcoder.store.repository import CodingValue
 
 EXPORTED_STATUSES = COUNTED_STATUSES
 SEGMENT_FIELDS = ["speaker", "profession", "role", "organisation", "section"]
@@ -62,12 +65,8 @@ def coded_segments(project: Project, *, codes: Iterable[str] | None = None, code
     book = _codebook(project)
     wanted = _expand_codes(project, book, codes)
     statuses = [*EXPORTED_STATUSES, *(["suggested"] if include_suggestions else [])]
-    filters = [CodingRow.status.in_(statuses)]
-    filters += [CodingRow.code.in_(sorted(wanted))] if wanted is not None else []
-    for column, values in ((CodingRow.coder, coders), (CodingRow.source, sources)):
-        if values:
-            filters.append(column.in_(list(values)))
-    codings = read_codings(project, filters)
+    codings = read_codings(project, status=statuses, code=wanted, coder=list(coders) if coders else None,
+                           source=list(sources) if sources else None)
     _check_values(project, codings, "coder", coders, "--coder")
     _check_values(project, codings, "source", sources, "--source")
     documents = document_table(project)
@@ -76,9 +75,10 @@ def coded_segments(project: Project, *, codes: Iterable[str] | None = None, code
     return _long(project, book, codings, documents, where)
 
 
-def read_codings(project: Project, filters: list) -> pd.DataFrame:
-    """The codings columns an export needs (not the snippet nor the timestamps), in one query."""
-    frame = project.repo.codings_frame(filters, columns=EXPORT_COLUMNS)
+def read_codings(project: Project, **match: CodingValue) -> pd.DataFrame:
+    """The codings columns an export needs (not the snippet nor the timestamps), in one query; ``match`` as
+    ``Project.codings``."""
+    frame = project.stored_codings(EXPORT_COLUMNS, **match)
     return frame.astype({"confidence": "float64", "start": "int64", "end": "int64", "document_id": "int64"})
 
 
@@ -93,7 +93,7 @@ def _long(project: Project, book: Codebook | None, codings: pd.DataFrame, docume
     labels = _labels(book)
     frame["label_fr"] = frame["code"].map(labels["fr"])
     frame["label_en"] = frame["code"].map(labels["en"])
-    texts = {doc_id: text for doc_id, (_, text) in project.repo.texts().items()}
+    texts = project.texts()
     frame["text"] = [texts[d][s:e] for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"])]
     attributes = [c for c in documents.columns if c not in ("doc_id", "doc", *DOCUMENT_FIELDS)]
     columns = ["coding_id", "doc", "doc_id", "segment_id", "start", "end", *SEGMENT_FIELDS, *DOCUMENT_FIELDS,
@@ -166,7 +166,7 @@ def _as_text(value) -> str | None:
 
 
 def _codebook(project: Project) -> Codebook | None:
-    return project.codebook() if project.repo.active_codebook() else None
+    return project.codebook() if project.has_codebook() else None
 
 
 def _labels(book: Codebook | None) -> dict[str, dict[str, str]]:
@@ -197,7 +197,7 @@ def _expand_codes(project: Project, book: Codebook | None, codes: Iterable[str] 
     for code in codes:
         if code in known:
             wanted |= descendants(book, code)
-        elif project.repo.count_codings([CodingRow.code == code]):
+        elif project.count_codings(code=code):
             wanted.add(code)  # a code dropped from the codebook that still carries codings
         else:
             raise UnknownFilter(f"{code!r} is neither a code of the codebook nor a code with codings",
@@ -212,9 +212,9 @@ def _check_values(project: Project, codings: pd.DataFrame, column: str, values: 
         return
     present = set(codings[column].unique())
     for value in values:
-        if value in present or project.repo.count_codings([getattr(CodingRow, column) == value]):
+        if value in present or project.count_codings(**{column: value}):
             continue
-        every = sorted(set(project.repo.codings_frame()[column]))
+        every = sorted(set(project.stored_codings([column])[column]))
         raise UnknownFilter(f"no coding has the {column} {value!r}", place=option,
                             fix=f"Use one of: {', '.join(every) or '(the project has no codings)'}.")
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ROW_PX = 24  # one heatmap row or bar: a 12 px label with room around it
 MIN_PLOT_PX = 260  # the plot area of the smallest figure
@@ -35,9 +39,9 @@ class CodeStyle:
         return cls(labels, {c.id: c.color for c in book.codes}, language)
 
     @classmethod
-    def of_project(cls, project, language: str = "fr") -> CodeStyle:
+    def of_project(cls, project: Project, language: str = "fr") -> CodeStyle:
         """The project's active codebook (an empty style when it has none)."""
-        if project.repo.active_codebook() is None:
+        if not project.has_codebook():
             return cls(language=language)
         return cls.from_codebook(project.codebook(), language)
 

@@ -15,12 +15,12 @@ active), as IRaMuTeQ treats words missing from its dictionary.
 from __future__ import annotations
 
 import importlib.metadata
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from qualcoder.lexico.errors import LexiconMissing, LexiconUnreadable
+from qualcoder.text.parse import WORD
 
 LEXIQUE_FILE = "Lexique383.txt"
 ACTIVE_POS = ("nom", "ver", "adj", "adv", "nr")
@@ -47,7 +47,6 @@ AUXILIARIES = {"être", "avoir"}
 # spaCy splits elisions off (l', qu', j'); Lexique lists only some of them
 ELISIONS = {"l'": "le", "d'": "de", "j'": "je", "qu'": "que", "n'": "ne", "s'": "se", "c'": "ce", "m'": "me",
             "t'": "te", "jusqu'": "jusque", "lorsqu'": "lorsque", "puisqu'": "puisque", "quoiqu'": "quoique"}
-_WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 
 
 def coarse(cgram: str) -> str:
@@ -70,7 +69,7 @@ def normalise(form: str) -> str | None:
     ("l'europe", None, None, "qu'")
     """
     form = form.strip().lower().replace("’", "'")
-    return form if _WORD.match(form) else None
+    return form if WORD.match(form) else None
 
 
 def lexique_path() -> Path:

@@ -5,6 +5,7 @@ classes crossed with codes, topics and time (``crossings``); Plotly figures in `
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ from qualcoder.lexico.runs import LexicoOptions, Prepared, people_names, stored_
 from qualcoder.lexico.segments import with_tokens
 from qualcoder.store.lexico import LexicoStore
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 VARIABLE_LIMIT = 60  # attributes with more distinct values (titles, sections) are not offered as star variables
 NOT_VARIABLES = {"segment_id", "project_segment", "doc_id", "start", "end", "position", "turn", "words", "date",
                  "unit", "cls", "cls1", "cls2", "text", "section", "month", "quarter", "language", "title"}
@@ -33,7 +37,7 @@ class LexicoRun:
     >>> # run.variables(); run.afc(); run.similarity(cls=1); run.code_table(level=1); run.over_time("meeting")
     """
 
-    def __init__(self, project, name: str | None = None, prepared: Prepared | None = None):
+    def __init__(self, project: Project, name: str | None = None, prepared: Prepared | None = None):
         row = stored_run(project, name)
         self.project, self.id, self.name, self.kind = project, int(row["id"]), row["name"], row["kind"]
         self.params, self.report, self.created_at = row["params"], row["report"], row["created_at"]
@@ -59,7 +63,7 @@ class LexicoRun:
         frame = self.stored.rename(columns={"cls": "class"})
         table = segment_table(self.project).drop(columns=["position", "turn", "words"], errors="ignore")
         placed = place_in_segments(frame, table).rename(columns={"segment_id": "project_segment"})
-        texts = {doc_id: text for doc_id, (_, text) in self.project.repo.texts().items()}
+        texts = self.project.texts()
         placed["text"] = [texts[d][s:e] for d, s, e in zip(placed["doc_id"], placed["start"], placed["end"])]
         first = ["position", "class", "doc", "doc_id", "start", "end"]
         return placed[first + [c for c in placed.columns if c not in first]]
@@ -75,8 +79,8 @@ class LexicoRun:
         if prepared is not None and len(prepared.segments.frame) == len(self.stored):
             return prepared.forms
         doc_ids = self.stored["doc_id"].unique().tolist()
-        parses = self.project.repo.parses(doc_ids)
-        texts = {doc_id: text for doc_id, (_, text) in self.project.repo.texts().items() if doc_id in parses}
+        parses = self.project.parses(doc_ids)
+        texts = {doc_id: text for doc_id, text in self.project.texts().items() if doc_id in parses}
         segments = with_tokens(self.stored, texts, parses)
         o = self.options
         return build_forms(segments, o.lemmas, o.language, o.active, o.min_freq, o.max_forms,
@@ -214,7 +218,7 @@ class LexicoRun:
         return classes_over_time(self, period)
 
 
-def run(project, name: str | None = None) -> LexicoRun:
+def run(project: Project, name: str | None = None) -> LexicoRun:
     """A stored run by name (the latest when None)."""
     return LexicoRun(project, name)
 

@@ -23,6 +23,7 @@ from qualcoder.store.lexico import LexicoStore
 
 if TYPE_CHECKING:
     from qualcoder.lexico.results import LexicoRun
+    from qualcoder.project import Project
 
 Progress = Callable[[str, int, int], None]
 LANGUAGES = ("fr", "en")
@@ -110,7 +111,7 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _documents(project, options: LexicoOptions) -> pd.DataFrame:
+def _documents(project: Project, options: LexicoOptions) -> pd.DataFrame:
     documents = project.documents_df(with_text=False)
     documents = documents[documents["language"] == options.language]
     for attribute, values in options.where:
@@ -122,10 +123,10 @@ def _documents(project, options: LexicoOptions) -> pd.DataFrame:
     return documents
 
 
-def prepare(project, options: LexicoOptions) -> Prepared:
+def prepare(project: Project, options: LexicoOptions) -> Prepared:
     """Cut the selected documents into segments and build their forms (nothing is stored)."""
     options.check()
-    if not project.repo.counts()["segments"]:
+    if not project.counts()["segments"]:
         raise NotSegmented("the project has no segments", place="project",
                            fix="Run `qualcoder segment` first (it parses the documents once).")
     documents = _documents(project, options)
@@ -133,9 +134,9 @@ def prepare(project, options: LexicoOptions) -> Prepared:
         raise TooFewSegments(f"no {options.language} document matches the selection", place="--where",
                              fix="Check --language and --where (e.g. --where type=minutes).")
     doc_ids = sorted(documents["doc_id"].tolist())
-    parses = project.repo.parses(doc_ids)
-    texts = {doc_id: text for doc_id, (_, text) in project.repo.texts().items() if doc_id in parses}
-    turns = project.repo.turns()
+    parses = project.parses(doc_ids)
+    texts = {doc_id: text for doc_id, text in project.texts().items() if doc_id in parses}
+    turns = project.turns()
     segments = cut_segments(texts, parses, turns, doc_ids, options.segment_size, _skipped_turns(project, turns,
                                                                                                  options))
     notes = []
@@ -147,14 +148,14 @@ def prepare(project, options: LexicoOptions) -> Prepared:
     return Prepared(segments, forms, notes)
 
 
-def people_names(project) -> frozenset[str]:
+def people_names(project: Project) -> frozenset[str]:
     """Words of the speakers' labels and attendees' names, and short titles (Dr, Mme): not lexical worlds."""
     from qualcoder.topics.model import people_words
 
     return frozenset(people_words(project) | NAME_TITLES)
 
 
-def _skipped_turns(project, turns: dict, options: LexicoOptions) -> set[tuple[int, int]]:
+def _skipped_turns(project: Project, turns: dict, options: LexicoOptions) -> set[tuple[int, int]]:
     if not options.skip_roles:
         return set()
     speakers = project.speakers_df()
@@ -182,7 +183,7 @@ def _simple(prepared: Prepared, options: LexicoOptions, min_forms: int, progress
     return units, unit_labels[units], hierarchy
 
 
-def fit(project, options: LexicoOptions | None = None, progress: Progress | None = None, **values) -> LexicoRun:
+def fit(project: Project, options: LexicoOptions | None = None, progress: Progress | None = None, **values) -> LexicoRun:
     """Classify a project's text segments and store the run.
 
     >>> # run = fit(project, classes=8, lemmas="lexique", where={"type": ["minutes"]}); run.classes()
@@ -199,7 +200,7 @@ def fit(project, options: LexicoOptions | None = None, progress: Progress | None
     report = {"versions": versions(), "notes": list(prepared.notes), "segments": n,
               "forms": len(prepared.forms.table), "active_forms": int(prepared.forms.table["active"].sum()),
               "words": int(prepared.segments.frame["words"].sum()),
-              "pipelines": sorted(set(project.repo.parse_pipelines().get(int(d)) or "" for d in
+              "pipelines": sorted(set(project.parse_pipelines().get(int(d)) or "" for d in
                                       prepared.segments.frame["doc_id"].unique()))}
     if options.language == "fr":
         from qualcoder.lexico.lexicon import lexique
@@ -243,7 +244,7 @@ def fit(project, options: LexicoOptions | None = None, progress: Progress | None
     return LexicoRun(project, name, prepared=prepared)
 
 
-def runs(project) -> pd.DataFrame:
+def runs(project: Project) -> pd.DataFrame:
     """The stored runs: name, kind, created_at, language, lemmas, classes found, segments, notes."""
     frame = LexicoStore(project.engine).runs_frame()
     rows = []
@@ -256,7 +257,7 @@ def runs(project) -> pd.DataFrame:
                                        "seed", "notes"])
 
 
-def stored_run(project, name: str | None) -> pd.Series:
+def stored_run(project: Project, name: str | None) -> pd.Series:
     frame = LexicoStore(project.engine).runs_frame()
     if frame.empty:
         raise UnknownLexicoRun("no classification has been run", place="project",
@@ -270,7 +271,7 @@ def stored_run(project, name: str | None) -> pd.Series:
     return found.iloc[0]
 
 
-def delete_run(project, name: str) -> None:
+def delete_run(project: Project, name: str) -> None:
     stored_run(project, name)  # the clear error when there is no such run
     LexicoStore(project.engine).delete_run(name)
 

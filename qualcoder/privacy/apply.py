@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualcoder.errors import AlreadyPseudonymised, CopyTargetExists, PrivacyError
 from qualcoder.privacy import key as keyfile
@@ -27,6 +28,9 @@ from qualcoder.privacy.patterns import title_of
 from qualcoder.privacy.pseudonyms import Mention, Pseudonymiser, fold
 from qualcoder.privacy.review import TERMS_KEY
 from qualcoder.store.privacy import detections_frame
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 STATE_KEY = "privacy"  # the settings row of a pseudonymised project: key id, original identity hashes
 DROPPED = ("actions", "parses", "privacy_detections")
@@ -108,11 +112,11 @@ class Plan:
         return value
 
 
-def plan(project, *, style: str = "label", accepted_only: bool = False, overrides: dict[str, str] | None = None
+def plan(project: Project, *, style: str = "label", accepted_only: bool = False, overrides: dict[str, str] | None = None
          ) -> Plan:
     """Group the detections kept (not rejected; with ``accepted_only`` only the accepted ones) into entities and
     compute each document's new text. Nothing is written."""
-    if project.repo.setting(STATE_KEY):
+    if project.setting(STATE_KEY):
         raise AlreadyPseudonymised("this project is already a pseudonymised one", place=str(project.folder),
                                    fix="Pseudonymise the original project, or detect again in this one with "
                                        "`qualcoder pseudonymise detect` (its names are already pseudonyms).")
@@ -161,11 +165,11 @@ def plan(project, *, style: str = "label", accepted_only: bool = False, override
                 warnings)
 
 
-def _professions(project, documents) -> dict[str, str]:
+def _professions(project: Project, documents) -> dict[str, str]:
     """A speaker's or attendee's name (and each of its forms) -> their profession: ``[Neurologue 1]``."""
     from qualcoder.privacy.detect import name_forms
 
-    people = [(info.label, info.profession) for info in project.repo.speakers() if info.profession]
+    people = [(info.label, info.profession) for info in project.speaker_infos() if info.profession]
     for column in ("attendees", "apologies"):
         for listed in documents.get(column, []):
             for person in listed if isinstance(listed, list) else []:
@@ -218,7 +222,7 @@ def _state(plan_: Plan, key_id: str, originals: list[str]) -> dict:
             "original_sha256": originals, "entities": len(plan_.pseudonymiser.entities)}
 
 
-def apply(project, actor: str, key_path: str | Path, *, output: str | Path | None = None, in_place: bool = False,
+def apply(project: Project, actor: str, key_path: str | Path, *, output: str | Path | None = None, in_place: bool = False,
           style: str = "label", accepted_only: bool = False, overrides: dict[str, str] | None = None,
           progress: Callable[[str, int, int], None] | None = None) -> ApplyReport:
     """Write the pseudonymised project to ``output`` (a new SQLite project folder), or rewrite this project after a
@@ -229,7 +233,7 @@ def apply(project, actor: str, key_path: str | Path, *, output: str | Path | Non
     """
     from qualcoder.store.rewrite import copy_store, rewrite_store
 
-    project.repo._authorize(actor, "pseudonymise")
+    project.gate.authorize(actor, "pseudonymise")
     if not in_place and output is None:
         raise PrivacyError("give a folder for the pseudonymised copy, or choose in place", place="apply",
                            fix="Use --output FOLDER (a new folder), or --in-place (after a backup).")
@@ -283,18 +287,18 @@ def apply(project, actor: str, key_path: str | Path, *, output: str | Path | Non
                        len(plan_.pseudonymiser.entities), rows, tuple(plan_.warnings))
 
 
-def _mark(project, actor: str, state: dict, documents: int) -> None:
+def _mark(project: Project, actor: str, state: dict, documents: int) -> None:
     """Record in the pseudonymised project that it is one (and which original documents it came from)."""
     def work(changes) -> None:
         changes.insert("settings", {"key": STATE_KEY, "value": state})
 
-    project.repo.act(actor, "pseudonymise", f"pseudonymised: {documents} documents, {state['entities']} entities",
+    project.act(actor, "pseudonymise", f"pseudonymised: {documents} documents, {state['entities']} entities",
                      work, undoable=False)
 
 
-def state(project) -> dict | None:
+def state(project: Project) -> dict | None:
     """The pseudonymisation record of a pseudonymised project (None for any other)."""
-    return project.repo.setting(STATE_KEY)
+    return project.setting(STATE_KEY)
 
 
 def summary(plan_: Plan) -> list[dict]:

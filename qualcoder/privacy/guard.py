@@ -3,12 +3,17 @@ would bring its names back."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qualcoder.errors import OriginalReimported
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def refuse_originals(project, documents) -> None:
+
+def refuse_originals(project: Project, documents) -> None:
     """``[Q970]`` (nothing stored) when one of ``documents`` is an original of this pseudonymised project."""
-    state = project.repo.setting("privacy")
+    state = project.setting("privacy")
     if not state:
         return
     originals = set(state.get("original_sha256", []))

@@ -11,8 +11,12 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualcoder.errors import InvalidKey, KeyMismatch, KeyMissing, KeyPlacementRefused
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 FORMAT = "qualcoder-privacy-key/1"
 
@@ -63,7 +67,7 @@ def write(path: Path, content: dict) -> Path:
     return path
 
 
-def read(path: str | Path, project=None) -> dict:
+def read(path: str | Path, project: Project | None = None) -> dict:
     """A key file, checked; with ``project``, ``[Q967]`` unless it is the key of that pseudonymised project."""
     path = Path(path).expanduser()
     if not path.is_file():

@@ -11,12 +11,16 @@ import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcoder.errors import InvalidTermList, OverlappingDetection, UnknownDetection
 from qualcoder.privacy.detect import CATEGORIES, DetectOptions, detect_texts, name_forms
 from qualcoder.store.privacy import detections_frame
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 STATUSES = ("pending", "accepted", "rejected")
 TERMS_KEY = "privacy-terms"
@@ -33,10 +37,10 @@ class DetectReport:
     by_category: dict[str, int]
 
 
-def known_names(project) -> dict[str, str]:
+def known_names(project: Project) -> dict[str, str]:
     """Speakers' names (turn labels, speakers.csv, minutes attendee lists) as ``{form: "person"}``."""
-    labels = {info.label for info in project.repo.speakers()}
-    labels |= {turn.speaker for turns in project.repo.turns().values() for turn in turns if turn.speaker}
+    labels = {info.label for info in project.speaker_infos()}
+    labels |= {turn.speaker for turns in project.turns().values() for turn in turns if turn.speaker}
     documents = project.documents_df(with_text=False, grouped=False)
     for column in ("attendees", "apologies"):
         for people in documents.get(column, []):
@@ -46,9 +50,9 @@ def known_names(project) -> dict[str, str]:
     return {form: "person" for label in labels for form in name_forms(label)}
 
 
-def terms(project) -> dict[str, str]:
+def terms(project: Project) -> dict[str, str]:
     """The project's own terms to pseudonymise (``{"Les Tilleuls": "place"}``)."""
-    return dict((project.repo.setting(TERMS_KEY) or {}).get("terms", {}))
+    return dict((project.setting(TERMS_KEY) or {}).get("terms", {}))
 
 
 def load_terms(path: str | Path) -> dict[str, str]:
@@ -75,7 +79,7 @@ def load_terms(path: str | Path) -> dict[str, str]:
     return found
 
 
-def set_terms(project, actor: str, new_terms: dict[str, str]) -> None:
+def set_terms(project: Project, actor: str, new_terms: dict[str, str]) -> None:
     """Store the project's term list (replacing the previous one)."""
     def work(changes) -> None:
         rows = changes.rows("settings", key=TERMS_KEY)
@@ -84,10 +88,10 @@ def set_terms(project, actor: str, new_terms: dict[str, str]) -> None:
         else:
             changes.insert("settings", {"key": TERMS_KEY, "value": {"terms": new_terms}})
 
-    project.repo.act(actor, "privacy-terms", f"pseudonymisation terms: {len(new_terms)}", work)
+    project.act(actor, "privacy-terms", f"pseudonymisation terms: {len(new_terms)}", work)
 
 
-def detect(project, actor: str, options: DetectOptions | None = None,
+def detect(project: Project, actor: str, options: DetectOptions | None = None,
            progress: Callable[[str, int, int], None] | None = None) -> DetectReport:
     """Detect in every document and store the detections (decisions and manual ones are kept).
 
@@ -132,11 +136,11 @@ def detect(project, actor: str, options: DetectOptions | None = None,
         for row in rows:
             changes.insert("privacy_detections", row)
 
-    project.repo.act(actor, "privacy-detect", f"pseudonymisation: {len(rows)} detections", work)
+    project.act(actor, "privacy-detect", f"pseudonymisation: {len(rows)} detections", work)
     return DetectReport(len(docs), len(rows), len(keep), by_category)
 
 
-def detections_df(project, status: str | None = None, doc: int | str | None = None, category: str | None = None
+def detections_df(project: Project, status: str | None = None, doc: int | str | None = None, category: str | None = None
                   ) -> pd.DataFrame:
     """The stored detections with their context (``before``, ``after``), filtered by status, document, category."""
     frame = detections_frame(project.engine)
@@ -157,7 +161,7 @@ def detections_df(project, status: str | None = None, doc: int | str | None = No
     return frame.reset_index(drop=True)
 
 
-def decide(project, actor: str, ids: Sequence[int], *, status: str | None = None, category: str | None = None,
+def decide(project: Project, actor: str, ids: Sequence[int], *, status: str | None = None, category: str | None = None,
            all_occurrences: bool = False) -> int:
     """Accept or reject detections, or change their category; with ``all_occurrences`` every detection of the
     same text (case aside) gets the same decision. Returns how many detections changed.
@@ -192,10 +196,10 @@ def decide(project, actor: str, ids: Sequence[int], *, status: str | None = None
         return len(chosen)
 
     summary = f"pseudonymisation review: {len(chosen)} detections {values.get('status', '')} {category or ''}"
-    return project.repo.act(actor, "privacy-review", summary.strip(), work)[0]
+    return project.act(actor, "privacy-review", summary.strip(), work)[0]
 
 
-def add(project, actor: str, doc: int | str, start: int, end: int, category: str, *,
+def add(project: Project, actor: str, doc: int | str, start: int, end: int, category: str, *,
         all_occurrences: bool = False) -> int:
     """Add a detection the run missed (a selected passage), accepted; with ``all_occurrences`` every other
     occurrence of the same text as a whole word (those that overlap a kept detection are left). Returns how many
@@ -239,10 +243,10 @@ def add(project, actor: str, doc: int | str, start: int, end: int, category: str
                                                   "decided_by": actor})
         return len(wanted)
 
-    return project.repo.act(actor, "privacy-add", f"pseudonymisation: {value!r} added as {category}", work)[0]
+    return project.act(actor, "privacy-add", f"pseudonymisation: {value!r} added as {category}", work)[0]
 
 
-def progress_counts(project) -> dict[str, int]:
+def progress_counts(project: Project) -> dict[str, int]:
     """Detections per status: how far the review is."""
     frame = detections_frame(project.engine)
     return {status: int((frame["status"] == status).sum()) for status in STATUSES}

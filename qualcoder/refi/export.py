@@ -27,6 +27,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import pandas as pd
@@ -40,6 +41,9 @@ from qualcoder.export.errors import atomic_write
 from qualcoder.refi import codes as refi_codes
 from qualcoder.refi import ids
 from qualcoder.refi.errors import RefiError
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -66,8 +70,8 @@ def export_qdc(codebook: Codebook, path: str | Path, *, language: str | None = N
     return atomic_write(path, lambda temporary: temporary.write_bytes(data), force=overwrite)
 
 
-def export_qdpx(project, path: str | Path, *, coders: Iterable[str] | None = None, include_suggestions: bool = False,
-                language: str | None = None, overwrite: bool = True) -> Path:
+def export_qdpx(project: Project, path: str | Path, *, coders: Iterable[str] | None = None,
+                include_suggestions: bool = False, language: str | None = None, overwrite: bool = True) -> Path:
     """Write the project as a REFI-QDA ``.qdpx``: documents, codebook, codings, users, cases, variables, memos.
 
     Exported codings: status ``applied`` or ``accepted`` (``include_suggestions`` adds ``suggested``), of every
@@ -87,7 +91,7 @@ def export_qdpx(project, path: str | Path, *, coders: Iterable[str] | None = Non
     return atomic_write(path, write, force=overwrite)
 
 
-def build_project_xml(project, *, coders: Iterable[str] | None = None, include_suggestions: bool = False,
+def build_project_xml(project: Project, *, coders: Iterable[str] | None = None, include_suggestions: bool = False,
                       language: str | None = None) -> tuple[bytes, list[tuple[str, str]]]:
     """The ``project.qde`` bytes and the ``(file name, text)`` of each source, without writing anything."""
     space = ids.namespace("project", project.config.name, project.config.created)
@@ -97,7 +101,7 @@ def build_project_xml(project, *, coders: Iterable[str] | None = None, include_s
     codings = _codings(project, coders, include_suggestions)
     memos = project.memos_df()
 
-    kept = project.repo.refi_guids()
+    kept = project.refi_guids()
     users = _users(space, codings)
     for (kind, name), _ in sorted(kept.items()):
         if kind == "user" and name not in users:  # a user of the original project who coded nothing
@@ -191,7 +195,7 @@ def _keep_imported_guids(root: Element, sources: list[tuple[str, str]], mapping:
 
 
 # codings ------------------------------------------------------------------------------------------
-def _codings(project, coders: Iterable[str] | None, include_suggestions: bool) -> pd.DataFrame:
+def _codings(project: Project, coders: Iterable[str] | None, include_suggestions: bool) -> pd.DataFrame:
     frame = project.codings_df()
     statuses = EXPORTED_STATUSES + (("suggested",) if include_suggestions else ())
     frame = frame[frame["status"].isin(statuses)]
@@ -305,7 +309,7 @@ def _notes(space, memos: pd.DataFrame, documents: pd.DataFrame, book: Codebook |
 
 
 # cases and variables ----------------------------------------------------------------------------
-def _cases(project, documents: pd.DataFrame) -> dict[str, tuple[dict[str, str], list[str]]]:
+def _cases(project: Project, documents: pd.DataFrame) -> dict[str, tuple[dict[str, str], list[str]]]:
     """speaker -> (role/profession/organisation, the documents where the speaker has turns)."""
     speakers = project.speakers_df()
     if speakers.empty:
@@ -391,7 +395,7 @@ def _variable_value(parent: Element, variables, name: str, value) -> None:
 
 
 # helpers ------------------------------------------------------------------------------------------
-def _project_description(project, book: Codebook) -> str:
+def _project_description(project: Project, book: Codebook) -> str:
     """A readable line, then the codebook's id, title and description for a qualcoder import."""
     info = {"codebook": {"id": book.id, "title": dict(book.title), "description": dict(book.description),
                          "languages": list(book.languages)}}
@@ -400,7 +404,7 @@ def _project_description(project, book: Codebook) -> str:
             f"(codebook {book.id}, version {book.version}).\n\n{refi_codes.MARKER}\n{block}")
 
 
-def _codebook_or_none(project) -> Codebook | None:
+def _codebook_or_none(project: Project) -> Codebook | None:
     try:
         return project.codebook()
     except NoCodebook:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 import yaml
@@ -37,6 +38,9 @@ from qualcoder.refi.errors import RefiError
 from qualcoder.refi.export import RULES_USER_ID, SPEAKER_VARIABLES
 from qualcoder.refi.textmap import OffsetMap, decode_utf8, normalise_with_offsets
 from qualcoder.store.repository import Repository
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 MAX_QDC_BYTES = 100 * 1024 * 1024
 DEFAULT_CODER = "refi-import"
@@ -71,7 +75,7 @@ class _Source:
 
 
 # public API -------------------------------------------------------------------------------------
-def import_qdpx(path: str | Path, project) -> ImportSummary:
+def import_qdpx(path: str | Path, project: Project) -> ImportSummary:
     """Import a REFI-QDA project into ``project`` (usually new and empty): documents, codebook, codings,
     users (as coders), cases (as speakers), variables (as document attributes) and notes (as memos).
 
@@ -88,7 +92,7 @@ def import_qdpx(path: str | Path, project) -> ImportSummary:
         archive.close()
 
 
-def import_qdc(path: str | Path, project, *, force: bool = False) -> ImportSummary:
+def import_qdc(path: str | Path, project: Project, *, force: bool = False) -> ImportSummary:
     """Make a REFI-QDA codebook the project's codebook (refused, unless ``force``, when it would drop codes
     carrying human codings; see ``qualcoder codebook load``).
 
@@ -110,13 +114,13 @@ def import_qdc(path: str | Path, project, *, force: bool = False) -> ImportSumma
     found = _BOOK_IN_ORIGIN.search(root.get("origin") or "")
     book_id = found.group(1) if found else refi_codes.slug(path.stem).replace("_", "-")
     book = _build_codebook(refi_codes.codebook_document(book_id, tree.codes), path)
-    load_into(project.repo, book, force=force)
+    project.use_codebook(book, force=force)
     return ImportSummary(codes=[c.id for c in book.codes], warnings=tree.warnings, codebook_version=book.version)
 
 
 # the .qdpx importer ------------------------------------------------------------------------------
 class _Importer:
-    def __init__(self, path: Path, archive: QdpxArchive, project):
+    def __init__(self, path: Path, archive: QdpxArchive, project: Project):
         self.path, self.archive, self.project = path, archive, project
         self.summary = ImportSummary()
         self.users: dict[str, str] = {}
@@ -262,7 +266,7 @@ class _Importer:
         sources: dict[str, _Source] = {}
         by_sha: dict[str, _Source] = {}
         existing = {row.sha256: int(row.doc_id) for row in
-                    self.project.repo.documents_frame(with_text=False).itertuples()}
+                    self.project.documents_df(with_text=False, grouped=False).itertuples()}
         names: set[str] = set()
         speakers = {}
         for name, _, refs in cases:
@@ -343,7 +347,7 @@ class _Importer:
 
     def _free_name(self, name: str, taken: set[str]) -> str:
         candidate, number = name, 2
-        while candidate in taken or self.project.repo.name_taken(candidate):
+        while candidate in taken or self.project.document_name_taken(candidate):
             candidate, number = f"{name}~{number}", number + 1
         return candidate
 
@@ -510,7 +514,7 @@ def _str(value) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value)
 
 
-def _existing_codebook(project) -> Codebook | None:
+def _existing_codebook(project: Project) -> Codebook | None:
     try:
         return project.codebook()
     except NoCodebook:

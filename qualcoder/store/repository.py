@@ -67,6 +67,33 @@ def _plain_rows(connection: Connection, query: Select) -> list[tuple]:
         cursor.close()
 
 
+CodingValue = str | int | Iterable[str] | None
+"""A coding filter's value: one value (equal to it), several (one of them), or None (any)."""
+
+_CODING_COLUMNS = {"document": "document_id", "code": "code", "coder": "coder", "source": "source",
+                   "status": "status"}
+
+
+def coding_where(*, not_status: str | None = None, **match: CodingValue) -> list:
+    """The SQL conditions for codings whose ``document``, ``code``, ``coder``, ``source`` or ``status`` is the value
+    given (one of the values, for a list or set), and whose status is not ``not_status``; callers outside the store
+    pass these plain values and never see the table.
+
+    >>> len(coding_where(coder="alice", status=["applied", "accepted"], code=None))
+    2
+    """
+    conditions = []
+    for name, value in match.items():
+        if value is None:
+            continue
+        column = getattr(CodingRow, _CODING_COLUMNS[name])
+        single = isinstance(value, (str, int))
+        conditions.append(column == value if single else column.in_(sorted(value)))
+    if not_status is not None:
+        conditions.append(CodingRow.status != not_status)
+    return conditions
+
+
 class DocumentConflict(Exception):
     """Another writer stored a document with the same identity or name between the check and the insert."""
 
@@ -445,10 +472,14 @@ class Repository:
             row = session.get(CodingRow, coding_id)
             return {c.name: getattr(row, c.name) for c in CodingRow.__table__.columns} if row else None
 
-    def codings_frame(self, where=(), columns: list[str] | None = None) -> pd.DataFrame:
-        """The codings (every column, or only ``columns``), in id order."""
+    def codings_frame(self, columns: list[str] | None = None, **match: CodingValue) -> pd.DataFrame:
+        """The codings (every column, or only ``columns``), in id order; ``match`` keeps some (see ``coding_where``).
+
+        >>> # repo.codings_frame(["code", "start"], coder="alice", status=("applied", "accepted"))
+        """
         table = CodingRow.__table__.columns
         chosen = [table[name] for name in columns] if columns else list(table)
+        where = coding_where(**match)
         alone = self.gate.hide_others() if self.gate is not None else None
         if alone is not None and (self.setting("blind") or {}).get("on"):
             where = (*where, CodingRow.coder == alone)  # blind coding: a coder sees only their own codings
@@ -464,9 +495,10 @@ class Repository:
                                    .where(CodingRow.source == source).distinct()).all()
         return dict(rows)
 
-    def count_codings(self, where=()) -> int:
+    def count_codings(self, **match: CodingValue) -> int:
+        """How many codings ``match`` keeps (see ``coding_where``), whoever may see them."""
         with Session(self.engine) as session:
-            return session.scalar(select(func.count()).select_from(CodingRow).where(*where))
+            return session.scalar(select(func.count()).select_from(CodingRow).where(*coding_where(**match)))
 
     def revision(self) -> Revision:
         """A cheap fingerprint of what analyses read: it changes when codings, memos, decisions, segments, the
@@ -556,15 +588,16 @@ class Repository:
         with Session(self.engine) as session:
             return [journal.as_action(row) for row in session.scalars(query.limit(limit))]
 
-    def sync_codings(self, where, rows: list[dict], actor: str, kind: str, summary: str) -> CodingSync:
-        """Make the codings matching ``where`` equal ``rows`` (keyed by document, start, end and code), logged as
-        one action that cannot be undone (it is re-run instead). A coding found again keeps its id, memos and
-        status (a rejected rule coding stays rejected); one not found again is removed, with its memos, unless a
-        person decided on it (accepted or rejected)."""
+    def sync_codings(self, rows: list[dict], actor: str, kind: str, summary: str, **match: CodingValue
+                     ) -> CodingSync:
+        """Make the codings ``match`` keeps (see ``coding_where``) equal ``rows`` (keyed by document, start, end
+        and code), logged as one action that cannot be undone (it is re-run instead). A coding found again keeps its
+        id, memos and status (a rejected rule coding stays rejected); one not found again is removed, with its memos,
+        unless a person decided on it (accepted or rejected)."""
         self._authorize(actor, kind)
         with Session(self.engine) as session, session.begin():
             existing = {(r.document_id, r.start, r.end, r.code): r
-                        for r in session.scalars(select(CodingRow).where(*where))}
+                        for r in session.scalars(select(CodingRow).where(*coding_where(**match)))}
             added, kept = [], 0
             for row in rows:
                 key = (row["document_id"], row["start"], row["end"], row["code"])

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from qualcoder.errors import InvalidMetadata
 from qualcoder.store.journal import Changes
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def set_document(project, actor: str, doc: int | str, *, doc_type: str | None = None, date: str | None = None,
+def set_document(project: Project, actor: str, doc: int | str, *, doc_type: str | None = None, date: str | None = None,
                  attributes: Mapping[str, str] | None = None, remove: Iterable[str] = ()) -> None:
     """Set a document's type, its date (``YYYY-MM-DD``, ``""`` clears it) and attributes (``remove`` drops some).
 
@@ -41,6 +45,6 @@ def set_document(project, actor: str, doc: int | str, *, doc_type: str | None = 
             values["attributes"] = merged
         changes.update("documents", document.id, values)
 
-    project.repo.act(actor, "document-edit", f"document {document.name}: "
+    project.act(actor, "document-edit", f"document {document.name}: "
                      + ", ".join(k for k, v in (("type", doc_type), ("date", date), ("attributes", attributes or remove))
                                  if v is not None), work)

@@ -10,11 +10,15 @@ document, so it wins over a general entry and over the minutes' attendee list, e
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcoder.errors import InvalidMetadata
 from qualcoder.store.journal import Changes
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 SPEAKER_FIELDS = ("role", "profession", "organisation")
 GROUPED_SPEAKER_COLUMNS = SPEAKER_FIELDS
@@ -24,7 +28,7 @@ def _clean(value: str | None) -> str | None:
     return " ".join(value.split()) or None if isinstance(value, str) else value
 
 
-def set_speaker(project, actor: str, doc: int | str, label: str, *, role: str | None = None,
+def set_speaker(project: Project, actor: str, doc: int | str, label: str, *, role: str | None = None,
                 profession: str | None = None, organisation: str | None = None,
                 attributes: Mapping[str, str] | None = None) -> None:
     """Set what is given (``""`` clears a field) for the speaker ``label`` of a document."""
@@ -50,14 +54,14 @@ def set_speaker(project, actor: str, doc: int | str, label: str, *, role: str | 
             changes.insert("speakers", {"label": label, "file": document.name, **values, "attributes": extra})
 
     what = ", ".join(f"{k} {v!r}" for k, v in {**given, **(attributes or {})}.items() if v is not None)
-    project.repo.act(actor, "speaker-edit", f"speaker {label} in {document.name}: {what}", work)
+    project.act(actor, "speaker-edit", f"speaker {label} in {document.name}: {what}", work)
 
 
 def _none(value):
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def set_group(project, actor: str, attribute: str, values: Iterable[str], group: str) -> None:
+def set_group(project: Project, actor: str, attribute: str, values: Iterable[str], group: str) -> None:
     """Count each of ``values`` of ``attribute`` (profession, role, organisation, or a document attribute) as
     ``group`` everywhere."""
     group = _clean(group) or ""
@@ -78,10 +82,10 @@ def set_group(project, actor: str, attribute: str, values: Iterable[str], group:
             else:
                 changes.insert("value_groups", {"attribute": attribute, "value": value, "group_name": group})
 
-    project.repo.act(actor, "group-edit", f"{attribute}: {', '.join(values)} → {group}", work)
+    project.act(actor, "group-edit", f"{attribute}: {', '.join(values)} → {group}", work)
 
 
-def remove_group(project, actor: str, attribute: str, value: str) -> None:
+def remove_group(project: Project, actor: str, attribute: str, value: str) -> None:
     """Count ``value`` as itself again."""
 
     def work(changes: Changes) -> None:
@@ -91,10 +95,10 @@ def remove_group(project, actor: str, attribute: str, value: str) -> None:
                                   fix="List the groups with `qualcoder groups list`.")
         changes.delete("value_groups", rows[0]["id"])
 
-    project.repo.act(actor, "group-remove", f"{attribute}: {value} no longer grouped", work)
+    project.act(actor, "group-remove", f"{attribute}: {value} no longer grouped", work)
 
 
-def groupable_attributes(project) -> set[str]:
+def groupable_attributes(project: Project) -> set[str]:
     documents = project.documents_df(with_text=False, grouped=False)
     core = {"doc_id", "name", "language", "date", "format", "n_chars", "sha256", "source_path", "n_words"}
     return {*SPEAKER_FIELDS, *(c for c in documents.columns if c not in core)}
@@ -112,8 +116,8 @@ def apply_groups(frame: pd.DataFrame, groups: Mapping[str, Mapping[str, str]]) -
     return frame.assign(**changed) if changed else frame
 
 
-def groups_df(project) -> pd.DataFrame:
+def groups_df(project: Project) -> pd.DataFrame:
     """One row per grouped value: attribute, value, group."""
-    rows = [(attribute, value, group) for attribute, mapping in sorted(project.repo.value_groups().items())
+    rows = [(attribute, value, group) for attribute, mapping in sorted(project.value_groups().items())
             for value, group in sorted(mapping.items())]
     return pd.DataFrame(rows, columns=["attribute", "value", "group"])

@@ -24,12 +24,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event
 
 from qualcoder.coding import HUMAN_SOURCES
 from qualcoder.errors import QualcoderError
 from qualcoder.store.journal import Changes, now
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 ROLES = ("owner", "coder", "viewer")
 CODER_KINDS = {"apply", "remove", "edit", "resize", "accept", "reject", "memo", "memo-edit", "memo-remove",
@@ -186,7 +190,7 @@ def _check_role(role: str) -> None:
         raise QualcoderError(f"{role!r} is not a role", place="--role", fix=f"Use one of {', '.join(ROLES)}.")
 
 
-def add_user(project, name: str, password: str, role: str, *, actor: str | None = None) -> None:
+def add_user(project: Project, name: str, password: str, role: str, *, actor: str | None = None) -> None:
     """Add a user. The first one must be an owner (it starts team mode); later ones need an owner logged in."""
     name = " ".join((name or "").split())
     _check_role(role)
@@ -200,11 +204,11 @@ def add_user(project, name: str, password: str, role: str, *, actor: str | None 
         raise QualcoderError(f"there is already a user {name!r}", place="user add", fix="Choose another name.")
     values = {"name": name, "password_hash": _hasher().hash(password), "role": role, "created_at": now()}
     actor = actor or (current_user().name if current_user() else name)
-    project.repo.act(actor, "user-add", f"add user {name} ({role})", lambda changes: changes.insert("users", values))
+    project.act(actor, "user-add", f"add user {name} ({role})", lambda changes: changes.insert("users", values))
     project.refresh_team()
 
 
-def set_role(project, name: str, role: str, actor: str) -> None:
+def set_role(project: Project, name: str, role: str, actor: str) -> None:
     _check_role(role)
 
     def work(changes: Changes) -> None:
@@ -215,10 +219,10 @@ def set_role(project, name: str, role: str, actor: str) -> None:
                                    fix="Make someone else an owner first.")
         changes.update("users", row["id"], {"role": role})
 
-    project.repo.act(actor, "user-role", f"user {name} becomes {role}", work)
+    project.act(actor, "user-role", f"user {name} becomes {role}", work)
 
 
-def remove_user(project, name: str, actor: str) -> None:
+def remove_user(project: Project, name: str, actor: str) -> None:
     def work(changes: Changes) -> None:
         row = _user_row(changes, name)
         if row["role"] == "owner" and len(changes.rows("users", role="owner")) == 1:
@@ -226,11 +230,11 @@ def remove_user(project, name: str, actor: str) -> None:
                                    fix="Make someone else an owner first.")
         changes.delete("users", row["id"])
 
-    project.repo.act(actor, "user-remove", f"remove user {name} (their codings stay)", work)
+    project.act(actor, "user-remove", f"remove user {name} (their codings stay)", work)
     project.refresh_team()
 
 
-def set_password(project, name: str, password: str, actor: str) -> None:
+def set_password(project: Project, name: str, password: str, actor: str) -> None:
     if len(password or "") < 8:
         raise QualcoderError("the password is too short", place="password", fix="Give at least 8 characters.")
     user = current_user()
@@ -240,7 +244,7 @@ def set_password(project, name: str, password: str, actor: str) -> None:
     def work(changes: Changes) -> None:
         changes.update("users", _user_row(changes, name)["id"], {"password_hash": _hasher().hash(password)})
 
-    project.repo.act(actor, "user-password", f"new password for {name}", work)
+    project.act(actor, "user-password", f"new password for {name}", work)
 
 
 def _user_row(changes: Changes, name: str) -> dict:
@@ -250,7 +254,7 @@ def _user_row(changes: Changes, name: str) -> dict:
     return rows[0]
 
 
-def verify(project, name: str, password: str) -> User:
+def verify(project: Project, name: str, password: str) -> User:
     """The user whose name and password these are; ``[Q263]`` otherwise (the same message for both cases)."""
     from argon2.exceptions import VerificationError
 

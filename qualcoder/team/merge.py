@@ -15,12 +15,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcoder.coding.codebook import parse_codebook, to_document
 from qualcoder.errors import QualcoderError
 from qualcoder.store.journal import Changes, now
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 CODING_KEY = ("document_id", "start", "end", "code", "coder", "source")
 CODING_COPIED = ("start", "end", "code", "coder", "source", "status", "confidence", "codebook_version", "pattern",
@@ -52,7 +56,7 @@ class _DryRun(Exception):
         self.report = report
 
 
-def merge_project(project, other: str | Path, actor: str, *, dry_run: bool = False) -> MergeReport:
+def merge_project(project: Project, other: str | Path, actor: str, *, dry_run: bool = False) -> MergeReport:
     """Bring the project in folder ``other`` (or a ``.qdpx`` file) into ``project``."""
     source = Path(other)
     if source.suffix.lower() == ".qdpx":
@@ -68,7 +72,7 @@ def merge_project(project, other: str | Path, actor: str, *, dry_run: bool = Fal
         theirs.close()
 
 
-def _merge_qdpx(project, path: Path, actor: str, dry_run: bool) -> MergeReport:
+def _merge_qdpx(project: Project, path: Path, actor: str, dry_run: bool) -> MergeReport:
     from qualcoder.refi.new_project import import_qdpx_as_new_project
 
     scratch = Path(tempfile.mkdtemp(prefix="qualcoder-merge-"))
@@ -82,7 +86,7 @@ def _merge_qdpx(project, path: Path, actor: str, dry_run: bool) -> MergeReport:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _merge(project, theirs, actor: str, dry_run: bool, place: str) -> MergeReport:
+def _merge(project: Project, theirs, actor: str, dry_run: bool, place: str) -> MergeReport:
     incoming = _Incoming.read(theirs)
     if not dry_run:
         project.backup(f"merge {Path(place).name}")
@@ -100,7 +104,7 @@ def _merge(project, theirs, actor: str, dry_run: bool, place: str) -> MergeRepor
         return report
 
     try:
-        project.repo.act(actor, "merge", f"merge {place}", work)
+        project.act(actor, "merge", f"merge {place}", work)
     except _DryRun as done:
         return done.report
     return report
@@ -178,7 +182,7 @@ def _free(name: str, taken: set[str]) -> str:
     return f"{name}~{number}"
 
 
-def _codebook(changes: Changes, project, incoming: _Incoming, report: MergeReport) -> None:
+def _codebook(changes: Changes, project: Project, incoming: _Incoming, report: MergeReport) -> None:
     """Codes only the other side has join our codebook (as a new version); a code both define differently keeps
     our definition (reported)."""
     if incoming.codebook is None:

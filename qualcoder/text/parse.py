@@ -7,11 +7,15 @@ spaCy: ``qualcoder --help`` must start at once.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from array import array
 from dataclasses import dataclass
 
 _FORMAT = b"QCP1"
+# a lemma that can carry content: a letter first, then letters, digits, apostrophes or hyphens (topic models,
+# specificities and the lexicon count only these)
+WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 
 
 @dataclass(frozen=True)

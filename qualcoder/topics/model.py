@@ -17,18 +17,22 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.errors import NotSegmented, QualcoderError
+from qualcoder.text.parse import WORD
 from qualcoder.topics.quality import PARALLEL_FROM, QualityWorker
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 SMALL_CORPUS = 1000
 APPROXIMATE_NEIGHBOURS = 1000
 MIN_SEGMENTS = 20
 MIN_LEMMAS = 3
-_WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 FILLERS = {"euh", "bon", "voilà", "hein", "ben", "bah", "quoi", "oui", "non", "ok", "d'accord", "alors", "donc",
            "um", "uh", "yeah", "yes", "no", "okay", "like", "know", "mean", "sort", "kind", "really", "just",
            "être", "avoir", "faire", "aller", "pouvoir", "dire", "vouloir", "falloir", "savoir", "voir", "mettre",
@@ -76,7 +80,7 @@ def content_lemmas(lemma_lists: list[list[str]], stops: set[str]) -> list[str]:
     ['réseau financer']
     """
     vocabulary = {w for lemmas in lemma_lists for w in lemmas}
-    content = {w for w in vocabulary if len(w) > 1 and _WORD.match(w) and w not in stops}
+    content = {w for w in vocabulary if len(w) > 1 and WORD.match(w) and w not in stops}
     return [" ".join([w for w in lemmas if w in content]) for lemmas in lemma_lists]
 
 
@@ -181,13 +185,14 @@ def seed_topics(book, nlp, language: str, stops: set[str]) -> tuple[list[list[st
     return seeds, codes
 
 
-def people_words(project) -> set[str]:
+def people_words(project: Project) -> set[str]:
     """Words of speaker labels and attendee names: names are not topics."""
     from qualcoder.ingest.structure import TITLES
 
-    names = set(project.repo.turns_frame()["speaker"].dropna())
-    for attributes in project.repo.documents_frame(with_text=False)["attributes"]:
-        for person in (attributes or {}).get("attendees", []) or []:
+    names = project.speaker_labels()
+    documents = project.documents_df(with_text=False, grouped=False)
+    for attendees in documents.get("attendees", ()):
+        for person in attendees if isinstance(attendees, list) else []:
             names.add(person.get("name", ""))
     return {w for name in names for w in re.split(r"[\s.]+", name.lower()) if len(w) > 1 and w not in TITLES}
 
@@ -299,7 +304,7 @@ def _probabilities(model, probabilities, topics) -> list[float | None]:
     return [None] * len(topics)
 
 
-def fit_topics(project, options: TopicOptions, progress=None) -> int:
+def fit_topics(project: Project, options: TopicOptions, progress=None) -> int:
     """Fit, store and return the run id."""
     if options.language not in ("auto", "fr", "en", "all", "each"):
         raise TopicError(f"language {options.language!r} is not known", place="--language",
@@ -310,7 +315,7 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
 
         model_directory(options.embeddings)  # the clear offline error, before any work
     name = options.name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
-    if project.repo.topic_run_taken(name):
+    if project.topic_run_taken(name):
         raise TopicError(f"a topic run named {name!r} exists", place="--name", fix="Choose another name.")
     segments, stops = _segments_with_lemmas(project)
     if segments.empty:
@@ -319,7 +324,7 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
     usable = segments[~short]
     language_choice = _language_choice(options)
     groups = _groups(usable, language_choice)
-    book = project.codebook() if (options.guided and project.repo.active_codebook()) else None
+    book = project.codebook() if (options.guided and project.has_codebook()) else None
     if options.guided and book is None:
         raise TopicError("guided mode needs a codebook", place="--guided",
                          fix="Load one with `qualcoder codebook load FILE`.")
@@ -363,24 +368,21 @@ def fit_topics(project, options: TopicOptions, progress=None) -> int:
         topics = [t for f in fits for t in f.topics]
         assignments = [a for f in fits for a in f.assignments]
         # the rows are written while the last group's quality figures are computed
-        return project.repo.save_topic_run(name, project.repo.segmentation() or "", params, report, topics,
-                                           assignments, complete_report=with_quality)
+        return project.save_topic_run(name, params, report, topics, assignments, complete_report=with_quality)
 
 
-def _segments_with_lemmas(project) -> tuple[pd.DataFrame, set[str]]:
+def _segments_with_lemmas(project: Project) -> tuple[pd.DataFrame, set[str]]:
     """The segments with their content lemmas, and the stop words used. Kept on the project for the next fit
     (a second fit with other parameters is the usual next step) while documents, parses and segments stay."""
     from qualcoder.coding.suggest import segment_lemma_lists
 
-    revision = project.revision()
-    key = (revision.documents, revision.parses, revision.segments)
-    cached = project._topic_inputs
-    if cached is None or cached[0] != key:
+    def build() -> tuple[pd.DataFrame, set[str]]:
         stops = stop_words() | people_words(project)
         segments = project.segments_df()
-        segments = segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops))
-        project._topic_inputs = cached = (key, segments, stops)
-    return cached[1], cached[2]
+        return segments.assign(lemmas=content_lemmas(segment_lemma_lists(project, segments), stops)), stops
+
+    revision = project.revision()
+    return project.cached("topic inputs", (revision.documents, revision.parses, revision.segments), build)
 
 
 def _language_choice(options: TopicOptions) -> str:

@@ -4,12 +4,16 @@ topic x code, and the alignment of French and English topics through the codeboo
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from qualcoder.coding import COUNTED_STATUSES
 from qualcoder.topics.model import TopicError
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 
 class TopicRun:
@@ -18,8 +22,8 @@ class TopicRun:
     >>> # run = project.fit_topics(); run.topics; run.per_class("profession"); run.code_table()
     """
 
-    def __init__(self, project, run_id: int):
-        runs = project.repo.topic_runs_frame()
+    def __init__(self, project: Project, run_id: int):
+        runs = project.stored_topic_runs()
         found = runs[runs["id"] == run_id]
         if found.empty:
             raise TopicError(f"there is no topic run {run_id}", place="--run", fix="List runs: `qualcoder topics runs`.")
@@ -30,7 +34,7 @@ class TopicRun:
     @cached_property
     def topics(self) -> pd.DataFrame:
         """language, topic, label, top words, size, share of the language's segments."""
-        frame = self.project.repo.topics_frame(self.id)
+        frame = self.project.stored_topics(self.id)
         frame["top_words"] = frame["words"].map(", ".join)
         frame["share"] = (frame["size"] / frame.groupby("language")["size"].transform("sum")).round(4)
         frame["key"] = frame["language"] + ":" + frame["topic"].astype(str)
@@ -39,7 +43,7 @@ class TopicRun:
     @cached_property
     def assignments(self) -> pd.DataFrame:
         """segment -> topic with probability, and the segment's document, speaker, profession, date, text."""
-        frame = self.project.repo.topic_assignments_frame(self.id)
+        frame = self.project.stored_topic_assignments(self.id)
         segments = self.project.segments_df()[["segment_id", "doc", "type", "date", "speaker", "profession",
                                                "role", "language", "text"]]
         frame = frame.merge(segments.rename(columns={"language": "segment_language"}), on="segment_id", how="left")

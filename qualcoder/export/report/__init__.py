@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualcoder.export.errors import ExportError, OutputExists, atomic_write
 from qualcoder.export.report.model import ReportOptions, Section, StudyReport
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 _FORMATS = {".docx": "png", ".html": "svg"}  # the figures each file embeds
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the Project's progress
@@ -24,7 +28,7 @@ class UnsupportedReportFormat(ExportError):
     code = "Q981"
 
 
-def build_study_report(project, options: ReportOptions | None = None, progress: Progress | None = None
+def build_study_report(project: Project, options: ReportOptions | None = None, progress: Progress | None = None
                        ) -> StudyReport:
     """Every section's tables and figures (nothing written yet)."""
     from qualcoder.export.report.provenance import provenance
@@ -43,7 +47,7 @@ def build_study_report(project, options: ReportOptions | None = None, progress: 
     return StudyReport(f"Study report: {project.config.name}", sections, provenance(project, options))
 
 
-def write_study_report(project, path: str | Path, *, options: ReportOptions | None = None, force: bool = False,
+def write_study_report(project: Project, path: str | Path, *, options: ReportOptions | None = None, force: bool = False,
                        progress: Progress | None = None) -> Path:
     """Write the report to ``path`` (.docx or .html); an existing file is kept unless ``force``.
 
@@ -52,7 +56,7 @@ def write_study_report(project, path: str | Path, *, options: ReportOptions | No
     return write_study_reports(project, [path], options=options, force=force, progress=progress)[0]
 
 
-def write_study_reports(project, paths: Sequence[str | Path], *, options: ReportOptions | None = None,
+def write_study_reports(project: Project, paths: Sequence[str | Path], *, options: ReportOptions | None = None,
                         force: bool = False, progress: Progress | None = None) -> list[Path]:
     """The same report in several files (``study.docx`` and ``study.html``): computed once, figures drawn in one
     browser session.
@@ -90,7 +94,7 @@ def _write(report: StudyReport, path: Path, images: dict[str, dict[str, bytes]])
     return atomic_write(path, lambda temporary: temporary.write_text(page, encoding="utf-8"), force=True)
 
 
-def study_report_bytes(project, suffix: str, *, options: ReportOptions | None = None,
+def study_report_bytes(project: Project, suffix: str, *, options: ReportOptions | None = None,
                        progress: Progress | None = None) -> bytes:
     """The report as bytes (the explorer's download): ``suffix`` is docx or html."""
     import tempfile

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qualcoder.export.report.model import Figure, ReportOptions, Section, Table
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 COLUMNS = ["code", "units", "percent_agreement", "alpha", "alpha_low", "alpha_high", "cohen_kappa", "interpretation"]
 
 
-def build(project, options: ReportOptions) -> Section | None:
+def build(project: Project, options: ReportOptions) -> Section | None:
     from qualcoder.export.report import charts
 
     coders = list(options.agreement_coders) or [c for c in project.coders() if c != "consensus"][:2]

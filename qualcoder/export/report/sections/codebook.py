@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from qualcoder.export.report.model import ReportOptions, Section, Table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def build(project, options: ReportOptions) -> Section | None:
+
+def build(project: Project, options: ReportOptions) -> Section | None:
     from qualcoder import analysis
 
-    if not project.repo.active_codebook():
+    if not project.has_codebook():
         return None
     book = project.codebook()
     language = book.languages[0] if book.languages else "fr"

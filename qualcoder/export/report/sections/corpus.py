@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qualcoder.export.report.model import Figure, ReportOptions, Section, Table
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 DOCUMENT_COLUMNS = ["name", "type", "date", "language", "network", "n_words"]
 
 
-def build(project, options: ReportOptions) -> Section:
+def build(project: Project, options: ReportOptions) -> Section:
     from qualcoder.export.report import charts
 
     status = project.status()

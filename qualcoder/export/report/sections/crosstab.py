@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qualcoder.export.report.model import Figure, ReportOptions, Section, Table
 from qualcoder.export.report.rules import PRESENCE, level_words
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def build(project, options: ReportOptions) -> Section:
+
+def build(project: Project, options: ReportOptions) -> Section:
     from qualcoder import analysis
     from qualcoder.figures import CodeStyle, crosstab_figure
 

@@ -3,12 +3,17 @@ researcher's summaries."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from qualcoder.export.report.model import ReportOptions, Section, Table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def build(project, options: ReportOptions) -> Section | None:
+
+def build(project: Project, options: ReportOptions) -> Section | None:
     from qualcoder import analysis
 
     presets = analysis.available_presets(project)

@@ -4,16 +4,21 @@ partnership are never drawn as one series)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from qualcoder.export.report.model import Figure, ReportOptions, Section, Table
 from qualcoder.export.report.rules import PRESENCE, level_words
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
+
 SHOWN_CODES = 8  # the lines drawn: the most frequent codes (every code is in the table)
 EVENT_MARGIN = pd.DateOffset(years=3)  # events this far before or after a network's periods share its axis
 
 
-def build(project, options: ReportOptions) -> Section | None:
+def build(project: Project, options: ReportOptions) -> Section | None:
     from qualcoder import analysis
     from qualcoder.analysis.errors import NothingToAnalyse
 
@@ -42,7 +47,7 @@ def build(project, options: ReportOptions) -> Section | None:
     return section
 
 
-def _scopes(project, options: ReportOptions) -> list[tuple[str, dict]]:
+def _scopes(project: Project, options: ReportOptions) -> list[tuple[str, dict]]:
     """(title, where) per figure: the options' filter, else one per network with dated documents."""
     if options.timeline_where:
         where = {column: list(values) for column, values in options.timeline_where}
@@ -56,7 +61,7 @@ def _scopes(project, options: ReportOptions) -> list[tuple[str, dict]]:
     return [(network, {"network": [network]}) for network in sorted(networks)] or [("every document", {})]
 
 
-def _styles(project, where: dict):
+def _styles(project: Project, where: dict):
     """The codebook's colours, and its labels in the language of the documents drawn (French when mixed)."""
     from qualcoder.figures import CodeStyle
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from qualcoder.export.report.model import Figure, ReportOptions, Section, Table
 
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
-def build(project, options: ReportOptions) -> Section | None:
+
+def build(project: Project, options: ReportOptions) -> Section | None:
     from qualcoder.figures import topic_sizes_figure
     from qualcoder.topics.model import TopicError
 
