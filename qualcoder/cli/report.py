@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import pandas as pd
 import typer
 
-from qualcoder import analysis
-from qualcoder.analysis.errors import check_choice
 from qualcoder.cli.support import CsvOption, ProjectOption, console, errors, open_project, print_frame
 
 if TYPE_CHECKING:
@@ -104,7 +102,7 @@ def frequencies(
     labels: LabelsOption = "fr",
 ) -> None:
     """Segments, documents and words per code, and its share of the segments (overall or per --by group)."""
-    from qualcoder import figures
+    from qualcoder import analysis, figures
 
     p = open_project(project)
     frame = (analysis.code_frequencies(p, by, label_language=labels,
@@ -131,7 +129,8 @@ def cooccurrence(
     labels: LabelsOption = "fr",
 ) -> None:
     """Pairs of codes present in the same segment (or within --window segments): count and Jaccard index."""
-    from qualcoder import figures
+    from qualcoder import analysis, figures
+    from qualcoder.analysis.errors import check_choice
 
     p = open_project(project)
     selection = _selection(coders, sources, codes, level, suggestions)
@@ -165,7 +164,7 @@ def crosstab(
     labels: LabelsOption = "fr",
 ) -> None:
     """Codes x groups: chi-square, Cramér's V and adjusted standardised residuals (> 1.96: over-use)."""
-    from qualcoder import figures
+    from qualcoder import analysis, figures
 
     p = open_project(project)
     table = (analysis.crosstab(p, by, include_unknown=unknown,
@@ -212,7 +211,7 @@ def timeline(
     labels: LabelsOption = "fr",
 ) -> None:
     """Share of each code per meeting or per period, in date order."""
-    from qualcoder import figures
+    from qualcoder import analysis, figures
     from qualcoder.export.tabular import parse_where
 
     p = open_project(project)
@@ -228,6 +227,7 @@ def timeline(
 
 def _split_timeline(project: Project, frame: pd.DataFrame, split: str | None, selection: dict):
     """One timeline per value of ``split`` among the segments the timeline kept (the whole one without split)."""
+    from qualcoder import analysis
     if split is None:
         return frame
     from qualcoder.analysis.units import check_attribute
@@ -258,6 +258,7 @@ def presence(
     output: OutputOption = None,
 ) -> None:
     """One row per segment or document, one 0/1 column per code."""
+    from qualcoder import analysis
     p = open_project(project)
     frame = (analysis.presence_matrix(p, unit=unit, **_selection(coders, sources, codes, level,
                                                                  suggestions)))
@@ -276,6 +277,7 @@ def kwic(
     output: OutputOption = None,
 ) -> None:
     """Keyword in context: each occurrence with its document, speaker and profession."""
+    from qualcoder import analysis
     p = open_project(project)
     frame = analysis.kwic(p, query, mode=mode, width=width, language=language)
     if not csv and output is None:
@@ -299,6 +301,7 @@ def specificities(
     output: OutputOption = None,
 ) -> None:
     """Words a group over-uses (score > 0) or under-uses (< 0) against the corpus; |score| 2 = p 0.01."""
+    from qualcoder import analysis
     p = open_project(project)
     frame = (analysis.specificities(p, by, method=method, min_count=min_count, unit=unit, top=top or None,
                                     include_unknown=unknown))
@@ -325,6 +328,7 @@ def framework(
     csv: CsvOption = False,
 ) -> None:
     """A framework matrix: cases × codes, each cell its coded excerpts and your summary (counts shown)."""
+    from qualcoder import analysis
     from qualcoder.export.tabular import parse_where
 
     p = open_project(project)
@@ -414,6 +418,7 @@ def chronology(
     output: OutputOption = None,
 ) -> None:
     """The dated events (the regulatory texts, an events CSV) that the study report draws beside the timeline."""
+    from qualcoder import analysis
     p = open_project(project)
     frame = analysis.chronology(p, types=_list(types) or [], events=events)
     if frame.attrs.get("undated"):
