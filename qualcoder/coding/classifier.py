@@ -86,7 +86,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, C: float = 4.0, min_df: int = 1, ngram_max: int = 2, threshold: float | str = "cv",
-                 threshold_folds: int = 3, precision_target: float | None = None, min_positives: int = 6,
+                 threshold_folds: int = 2, precision_target: float | None = None, min_positives: int = 6,
                  class_weight: str | None = "balanced", random_state: int = 0, embeddings: str | None = None,
                  embedding_cache: str | None = None):
         self.C = C
