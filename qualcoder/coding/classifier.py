@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy.sparse import csr_matrix, hstack
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -77,7 +76,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
 
     ``threshold="cv"`` picks each code's cut-off by ``threshold_folds``-fold cross-validation on the training
     data (``precision_target`` makes it the lowest cut-off reaching that precision); a number is one cut-off for
-    every code. ``n_jobs``: codes fitted side by side (threads).
+    every code.
 
     >>> model = CodeClassifier(min_positives=1, threshold_folds=2)
     >>> X = ["financement dndr", "dndr budget", "territoire médecin", "médecin territoire infirmier"]
@@ -89,7 +88,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, C: float = 4.0, min_df: int = 1, ngram_max: int = 2, threshold: float | str = "cv",
                  threshold_folds: int = 3, precision_target: float | None = None, min_positives: int = 6,
                  class_weight: str | None = "balanced", random_state: int = 0, embeddings: str | None = None,
-                 embedding_cache: str | None = None, n_jobs: int | None = 2):
+                 embedding_cache: str | None = None):
         self.C = C
         self.min_df = min_df
         self.ngram_max = ngram_max
@@ -101,7 +100,6 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.embeddings = embeddings
         self.embedding_cache = embedding_cache
-        self.n_jobs = n_jobs
 
     def _features(self, X, fit: bool = False):
         lemmas = _lemmas(X)
@@ -155,9 +153,9 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.vectorizer_ = TfidfVectorizer(tokenizer=_split, token_pattern=None, lowercase=False,
                                            ngram_range=(1, self.ngram_max), min_df=self.min_df, sublinear_tf=True)
         features = self._features(X, fit=True)
-        # liblinear releases the GIL: threads fit the codes side by side without copying the features
-        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(self._fit_code)(features, Y[:, column]) for column in np.flatnonzero(keep))
+        # one code after another: liblinear's dual solver draws from one process-wide random generator, so codes
+        # fitted in threads side by side gave different models on a second run
+        fitted = [self._fit_code(features, Y[:, column]) for column in np.flatnonzero(keep)]
         self.estimators_ = [model for _, model in fitted]
         self.thresholds_ = np.array([cut for cut, _ in fitted])
         self.n_features_in_ = features.shape[1]
