@@ -8,7 +8,8 @@ scored no better than :func:`baseline_classifier`. Codes with too few positive e
 in ``skipped_codes_``.
 
 ``X`` is a list of lemma strings, or a DataFrame with ``lemmas`` and ``text`` columns (needed with
-``embeddings``).
+``embeddings``) and, with ``attributes``, those document attributes (one-hot features beside the TF-IDF: the
+survey question, a site...).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, C: float = 4.0, min_df: int = 1, ngram_max: int = 2, threshold: float | str = "cv",
                  threshold_folds: int = 3, precision_target: float | None = None, min_positives: int = 6,
                  class_weight: str | None = "balanced", random_state: int = 0, embeddings: str | None = None,
-                 embedding_cache: str | None = None):
+                 embedding_cache: str | None = None, attributes: tuple[str, ...] = ()):
         self.C = C
         self.min_df = min_df
         self.ngram_max = ngram_max
@@ -100,10 +101,13 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.embeddings = embeddings
         self.embedding_cache = embedding_cache
+        self.attributes = attributes
 
     def _features(self, X, fit: bool = False):
         lemmas = _lemmas(X)
         tfidf = self.vectorizer_.fit_transform(lemmas) if fit else self.vectorizer_.transform(lemmas)
+        if self.attributes:
+            tfidf = hstack([tfidf, self._one_hot(X, fit)]).tocsr()
         if not self.embeddings:
             return tfidf
         if not isinstance(X, pd.DataFrame):
@@ -115,6 +119,17 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         folder = Path(self.embedding_cache) if self.embedding_cache else None
         vectors = EmbeddingCache(self.embeddings, folder).embed(X["text"].tolist())
         return hstack([tfidf, csr_matrix(vectors)]).tocsr()
+
+    def _one_hot(self, X, fit: bool):
+        """The document attributes named in ``attributes``, one 0/1 column per value (unseen values: all 0)."""
+        if not isinstance(X, pd.DataFrame) or not set(self.attributes) <= set(X.columns):
+            raise ValueError(f"attribute features need X as a DataFrame with columns {list(self.attributes)}")
+        values = X[list(self.attributes)].fillna("").astype(str)
+        if fit:
+            from sklearn.preprocessing import OneHotEncoder
+
+            self.encoder_ = OneHotEncoder(handle_unknown="ignore").fit(values)
+        return self.encoder_.transform(values)
 
     def _estimator(self) -> LogisticRegression:
         # the dual problem: TF-IDF 1-2 grams have more features than there are segments, and liblinear's dual

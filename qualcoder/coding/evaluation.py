@@ -66,20 +66,21 @@ def summarise(matrix: np.ndarray, predictions: dict[str, np.ndarray], covered: d
 
 def evaluate(project, coders: list[str] | None = None, folds: int = 5, random_state: int = 0,
              embeddings: str | None = None, threshold: float | None = None, precision_target: float | None = None,
-             zero_shot: str | None = None, progress=None) -> Evaluation:
+             zero_shot: str | None = None, progress=None, feature_attributes: tuple[str, ...] = ()) -> Evaluation:
     """Cross-validate (folds grouped by document: no document in both training and test) and score.
 
     ``threshold``: one cut-off for the model instead of per-code cut-offs chosen by cross-validation;
     ``precision_target``: per-code cut-offs reaching that precision; ``zero_shot``: an embedding backend
-    (``use``, ``e5``) to score zero-shot suggestions too.
+    (``use``, ``e5``) to score zero-shot suggestions too; ``feature_attributes``: document attributes (e.g. the
+    survey question) one-hot beside the model's TF-IDF.
     """
     from qualcoder.coding.suggest import embedding_cache, training_data
 
-    units, X, matrix, codes = training_data(project, coders)
+    units, X, matrix, codes = training_data(project, coders, tuple(feature_attributes))
     groups = units["doc_id"].to_numpy()
     splits = min(folds, len(set(groups)))
     model = CodeClassifier(random_state=random_state, embeddings=embeddings, precision_target=precision_target,
-                           threshold="cv" if threshold is None else threshold,
+                           threshold="cv" if threshold is None else threshold, attributes=tuple(feature_attributes),
                            embedding_cache=embedding_cache(project) if embeddings else None)
     zero = _zero_shot_scores(project, units, codes, zero_shot, progress) if zero_shot else None
     book_codes = [c.id for c in project.codebook().codes]
