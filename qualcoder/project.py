@@ -963,14 +963,16 @@ class Project:
 
         return unmatched_terms(self, book or self.codebook())
 
-    def train(self, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
+    def train(self, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None,
+              feature_attributes: tuple[str, ...] = ()) -> dict:
         """Fit the code classifier on human codings (manual, imported, accepted); saved in ``models/``.
 
         ``embeddings="minilm"`` (or a local model folder) adds sentence embeddings to the TF-IDF features.
         """
         from qualcoder.coding import suggest
 
-        return suggest.train(self, coders=coders, random_state=random_state, embeddings=embeddings)
+        return suggest.train(self, coders=coders, random_state=random_state, embeddings=embeddings,
+                             feature_attributes=feature_attributes)
 
     def suggest(self, min_confidence: float | None = None) -> int:
         """Store the model's suggestions at each code's cut-off (or ``min_confidence``); returns how many."""
@@ -997,7 +999,8 @@ class Project:
 
     def evaluate(self, coders: list[str] | None = None, folds: int = 5, embeddings: str | None = None,
                  threshold: float | None = None, precision_target: float | None = None,
-                 zero_shot: str | None = None, progress: Progress | None = None):
+                 zero_shot: str | None = None, progress: Progress | None = None,
+                 feature_attributes: tuple[str, ...] = ()):
         """Rules, model, zero-shot and the plain TF-IDF + logistic baseline against human codings, on the same
         document-grouped folds: an ``Evaluation`` (per code, macro/micro summary, codes left out and why).
 
@@ -1006,7 +1009,8 @@ class Project:
         from qualcoder.coding.evaluation import evaluate
 
         return evaluate(self, coders=coders, folds=folds, embeddings=embeddings, threshold=threshold,
-                        precision_target=precision_target, zero_shot=zero_shot, progress=progress)
+                        precision_target=precision_target, zero_shot=zero_shot, progress=progress,
+                        feature_attributes=feature_attributes)
 
     # agreement ---------------------------------------------------------------------------------
     def agreement(self, coders: list[str], codes: list[str] | None = None, level: str = "segment",

@@ -16,8 +16,6 @@ REPO_STILL_READ = {
     "team/accounts.py": "users are read as their table rows (password hashes)",
     "team/merge.py": "reads the whole store of the other project",
 }
-# Untyped ``project`` parameters left in a module another change owns (typed when it lands).
-UNTYPED_STILL = {"coding/evaluation.py"}
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -109,12 +107,8 @@ def test_features_ask_the_project_not_its_repository():
 
 @pytest.mark.parametrize("check", [_untyped_project, _private_project_reads], ids=["untyped", "private"])
 def test_project_parameters_are_typed_and_its_privates_stay_home(check):
-    offenders = {name: found for name, tree in MODULES.items()
-                 if name != "project.py" and name not in (UNTYPED_STILL if check is _untyped_project else ())
-                 and (found := check(tree))}
+    offenders = {name: found for name, tree in MODULES.items() if name != "project.py" and (found := check(tree))}
     assert offenders == {}
-    if check is _untyped_project:
-        assert all(check(MODULES[name]) for name in UNTYPED_STILL), "typed now: remove it from UNTYPED_STILL"
 
 
 def test_no_module_imports_another_packages_private_names():

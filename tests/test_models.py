@@ -199,3 +199,46 @@ def test_import_wide_codings(tmp_path):
     missing = runner.invoke(app, ["import-codings", str(coded), "--wide", "--coder", "c", "--id-column", "nope",
                                   "--project", str(tmp_path / "study")])
     assert missing.exit_code == 2 and "Q506" in missing.output and "--id-column" in " ".join(missing.output.split())
+
+
+def test_a_survey_question_as_a_model_feature(tmp_path):
+    """The same answer means opposite codes under two questions: only the question attribute can tell them apart."""
+    nothing = ["Nothing.", "Nothing at all.", "None.", "Nothing, sorry.", "Nothing to say.", "Not much.",
+               "Nothing comes to mind.", "No, nothing."]
+    rows, coded = ["id,question,answer"], ["id,satisfied,dissatisfied"]
+    for number, text in enumerate(nothing):
+        for question, flags in (("improve", "1,0"), ("good", "0,1")):
+            rows.append(f'{question}{number},{question},"{text}"')
+            coded.append(f"{question}{number},{flags}")
+    rows += ["new_improve,improve,Nothing really.", "new_good,good,Nothing really."]
+    (tmp_path / "survey.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "coded.csv").write_text("\n".join(coded) + "\n", encoding="utf-8")
+    (tmp_path / "book.yaml").write_text(
+        "format: qualcoder-codebook/1\nid: fft\nlanguages: [en]\ncodes:\n  - id: satisfied\n    label: {en: Satisfied}\n"
+        "  - id: dissatisfied\n    label: {en: Dissatisfied}\n", encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    project.import_files([tmp_path / "survey.csv"], language="en")
+    project.segment("paragraph")
+    project.load_codebook(tmp_path / "book.yaml")
+    assert project.import_wide_codings(tmp_path / "coded.csv", "coder_a").imported == 16
+    project.close()
+    runner, folder = CliRunner(), str(tmp_path / "study")
+
+    def suggested(*options: str) -> dict[str, set[str]]:
+        """The codes suggested for each new row after training with ``options``."""
+        assert runner.invoke(app, ["train", "--project", folder, *options]).exit_code == 0
+        result = runner.invoke(app, ["suggest", "--project", folder, "--min-confidence", "0.5"])
+        assert result.exit_code == 0, result.output
+        opened = Project.open(tmp_path / "study")
+        rows = opened.codings_df(status="suggested")
+        names = opened.documents_df(with_text=False).set_index("doc_id")["id"]
+        opened.close()
+        found = rows.assign(row=rows["doc_id"].map(names)).groupby("row")["code"].agg(set).to_dict()
+        return {row: found.get(row, set()) for row in ("new_improve", "new_good")}
+
+    plain = suggested()
+    assert plain["new_improve"] == plain["new_good"]  # the same text: the text alone cannot tell them apart
+    assert suggested("--feature-attribute", "question") == {"new_improve": {"satisfied"}, "new_good": {"dissatisfied"}}
+    unknown = runner.invoke(app, ["evaluate", "--project", folder, "--zero-shot", "none", "--feature-attribute",
+                                  "site"])
+    assert unknown.exit_code == 2 and "Q512" in unknown.output

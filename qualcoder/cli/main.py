@@ -577,9 +577,13 @@ def train(
     seed: Annotated[int, typer.Option("--seed", help="Random state (fixed: same data, same model).")] = 0,
     embeddings: Annotated[str | None, typer.Option("--embeddings", help="Add sentence embeddings: minilm or "
                                                    "a local model folder.")] = None,
+    feature_attribute: Annotated[list[str] | None, typer.Option("--feature-attribute", help="A document attribute "
+                                                                "(e.g. question) as a model feature; repeatable.")]
+    = None,
 ) -> None:
     """Fit the code classifier (TF-IDF of lemmas, calibrated one-vs-rest logistic regression) on human codings."""
-    info = open_project(project).train(coders=coders, random_state=seed, embeddings=embeddings)
+    info = open_project(project).train(coders=coders, random_state=seed, embeddings=embeddings,
+                                feature_attributes=tuple(feature_attribute or ()))
     console.print(f"Trained on {info['segments']} segments for {len(info['codes'])} codes "
                   f"(codebook {info['codebook_version']}); model in models/classifier.joblib.")
     if info["skipped_codes"]:
@@ -631,6 +635,9 @@ def evaluate(
                                                     "precision instead of the F1-best.")] = None,
     zero_shot: Annotated[str, typer.Option("--zero-shot", help="Backend for zero-shot (use, e5) or none.")]
     = "use",
+    feature_attribute: Annotated[list[str] | None, typer.Option("--feature-attribute", help="A document attribute "
+                                                                "(e.g. question) as a model feature; repeatable.")]
+    = None,
     csv: CsvOption = False,
 ) -> None:
     """Rules, model, zero-shot and a plain TF-IDF + logistic baseline against human codings, same folds."""
@@ -638,7 +645,8 @@ def evaluate(
     with progress_bar() as progress:
         result = (p.evaluate(coders=coders, folds=folds, embeddings=embeddings, threshold=threshold,
                              precision_target=precision,
-                             zero_shot=None if zero_shot == "none" else zero_shot, progress=progress))
+                             zero_shot=None if zero_shot == "none" else zero_shot, progress=progress,
+                             feature_attributes=tuple(feature_attribute or ())))
     if csv:
         print_frame(result.per_code, True)
         return

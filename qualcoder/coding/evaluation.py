@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
 from qualcoder.coding.classifier import CodeClassifier, baseline_classifier
+
+if TYPE_CHECKING:
+    from qualcoder.project import Project
 
 METHODS = ("rules", "model", "zero_shot", "baseline")
 
@@ -64,22 +68,23 @@ def summarise(matrix: np.ndarray, predictions: dict[str, np.ndarray], covered: d
     return pd.DataFrame(rows).round(3)
 
 
-def evaluate(project, coders: list[str] | None = None, folds: int = 5, random_state: int = 0,
+def evaluate(project: Project, coders: list[str] | None = None, folds: int = 5, random_state: int = 0,
              embeddings: str | None = None, threshold: float | None = None, precision_target: float | None = None,
-             zero_shot: str | None = None, progress=None) -> Evaluation:
+             zero_shot: str | None = None, progress=None, feature_attributes: tuple[str, ...] = ()) -> Evaluation:
     """Cross-validate (folds grouped by document: no document in both training and test) and score.
 
     ``threshold``: one cut-off for the model instead of per-code cut-offs chosen by cross-validation;
     ``precision_target``: per-code cut-offs reaching that precision; ``zero_shot``: an embedding backend
-    (``use``, ``e5``) to score zero-shot suggestions too.
+    (``use``, ``e5``) to score zero-shot suggestions too; ``feature_attributes``: document attributes (e.g. the
+    survey question) one-hot beside the model's TF-IDF.
     """
     from qualcoder.coding.suggest import embedding_cache, training_data
 
-    units, X, matrix, codes = training_data(project, coders)
+    units, X, matrix, codes = training_data(project, coders, tuple(feature_attributes))
     groups = units["doc_id"].to_numpy()
     splits = min(folds, len(set(groups)))
     model = CodeClassifier(random_state=random_state, embeddings=embeddings, precision_target=precision_target,
-                           threshold="cv" if threshold is None else threshold,
+                           threshold="cv" if threshold is None else threshold, attributes=tuple(feature_attributes),
                            embedding_cache=embedding_cache(project) if embeddings else None)
     zero = _zero_shot_scores(project, units, codes, zero_shot, progress) if zero_shot else None
     book_codes = [c.id for c in project.codebook().codes]
@@ -157,7 +162,7 @@ def _per_code(codes, matrix, predictions, covered, scope) -> pd.DataFrame:
     return pd.DataFrame(rows).round(3)
 
 
-def _rules(project, units: pd.DataFrame, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _rules(project: Project, units: pd.DataFrame, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The rules' codings on the labelled segments, and which codes have rules at all."""
     book = {c.id: c for c in project.codebook().codes}
     has_rules = np.array([bool(book[c].patterns) if c in book else False for c in codes])
@@ -168,7 +173,7 @@ def _rules(project, units: pd.DataFrame, codes: list[str]) -> tuple[np.ndarray, 
     return matrix.reshape(len(units), len(codes)), has_rules
 
 
-def _zero_shot_scores(project, units, codes, backend, progress) -> np.ndarray:
+def _zero_shot_scores(project: Project, units, codes, backend, progress) -> np.ndarray:
     from qualcoder.coding.zeroshot import score_segments
 
     scores = score_segments(project, units, project.codebook(), backend, progress)

@@ -33,6 +33,12 @@ class NotEnoughCodings(QualcoderError):
     code = "Q511"
 
 
+class UnknownAttribute(QualcoderError):
+    """A model feature names an attribute no document has"""
+
+    code = "Q512"
+
+
 def segment_lemma_lists(project: Project, segments: pd.DataFrame) -> list[list[str]]:
     """Each segment's lemmas, from the stored parses (an unparsed document gives none)."""
     parses = project.parses()
@@ -45,9 +51,19 @@ def segment_lemmas(project: Project, segments: pd.DataFrame) -> list[str]:
     return [" ".join(lemmas) for lemmas in segment_lemma_lists(project, segments)]
 
 
-def features(project: Project, segments: pd.DataFrame) -> pd.DataFrame:
-    """What the classifier reads: each segment's lemmas and its text."""
-    return pd.DataFrame({"lemmas": segment_lemmas(project, segments), "text": segments["text"].tolist()})
+def features(project: Project, segments: pd.DataFrame, attributes: tuple[str, ...] = ()) -> pd.DataFrame:
+    """What the classifier reads: each segment's lemmas, its text and its document's ``attributes``."""
+    frame = pd.DataFrame({"lemmas": segment_lemmas(project, segments), "text": segments["text"].tolist()})
+    if not attributes:
+        return frame
+    documents = project.documents_df(with_text=False).set_index("doc_id")
+    for name in attributes:
+        if name not in documents.columns:
+            known = sorted(c for c in documents.columns if c not in ("name", "type", "language", "date"))
+            raise UnknownAttribute(f"no document has the attribute {name!r}", place="project",
+                                   fix=f"Use one of: {', '.join(known) or '(none)'}.")
+        frame[name] = segments["doc_id"].map(documents[name]).to_numpy()
+    return frame
 
 
 def embedding_cache(project: Project) -> str:
@@ -65,7 +81,7 @@ def label_segments(segments: pd.DataFrame, codings: pd.DataFrame) -> dict[int, s
     return covered_segments(segments, codings, "half_segment")
 
 
-def training_data(project: Project, coders: list[str] | None = None):
+def training_data(project: Project, coders: list[str] | None = None, attributes: tuple[str, ...] = ()):
     """Segments covered by human codings, their lemmas, a 0/1 label matrix and the codes."""
     segments = project.segments_df()
     labels = label_segments(segments, human_codings(project, coders))
@@ -75,16 +91,17 @@ def training_data(project: Project, coders: list[str] | None = None):
     units = segments[segments["segment_id"].isin(labels)].reset_index(drop=True)
     codes = sorted(set().union(*labels.values()))
     matrix = np.array([[int(code in labels[int(sid)]) for code in codes] for sid in units["segment_id"]])
-    return units, features(project, units), matrix, codes
+    return units, features(project, units, attributes), matrix, codes
 
 
 def model_path(project: Project) -> Path:
     return project.folder / "models" / "classifier.joblib"
 
 
-def train(project: Project, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None) -> dict:
-    units, lemmas, matrix, codes = training_data(project, coders)
-    model = CodeClassifier(random_state=random_state, embeddings=embeddings,
+def train(project: Project, coders: list[str] | None = None, random_state: int = 0, embeddings: str | None = None,
+          feature_attributes: tuple[str, ...] = ()) -> dict:
+    units, lemmas, matrix, codes = training_data(project, coders, tuple(feature_attributes))
+    model = CodeClassifier(random_state=random_state, embeddings=embeddings, attributes=tuple(feature_attributes),
                            embedding_cache=embedding_cache(project) if embeddings else None)
     try:
         model.fit(lemmas, matrix, codes=codes)
@@ -119,7 +136,8 @@ def probabilities(project: Project) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All segments and their probability per code (columns: the model's codes)."""
     model = load_model(project)
     segments = project.segments_df()
-    scores = pd.DataFrame(model.predict_proba(features(project, segments)), columns=model.classes_,
+    attributes = getattr(model, "attributes", ())
+    scores = pd.DataFrame(model.predict_proba(features(project, segments, attributes)), columns=model.classes_,
                           index=segments.index)
     return segments, scores
 
