@@ -1039,9 +1039,13 @@ class Project:
         return agreement.agreement_table(segments, codings, texts, coders, codes, level, by, include_uncoded,
                                          replicates)
 
-    def disagreements(self, coders: list[str], codes: list[str] | None = None) -> pd.DataFrame:
-        """Each (segment, code) where the coders differ: the text and who applied the code and who did not."""
-        from qualcoder.coding import agreement
+    def disagreements(self, coders: list[str], codes: list[str] | None = None,
+                      include_decided: bool = False) -> pd.DataFrame:
+        """Each (segment, code) where the coders differ: the text and who applied the code and who did not.
+
+        A disagreement an active decision settled (``resolve``) leaves the list unless ``include_decided``.
+        """
+        from qualcoder.coding import adjudicate, agreement
 
         segments, codings = self.agreement_inputs()
         units = agreement.build_units(segments, codings, coders, include_uncoded=False)
@@ -1057,17 +1061,20 @@ class Project:
                     rows.append({"segment_id": int(row.segment_id), "doc": row.doc, "start": int(row.start),
                                  "end": int(row.end), "code": code, "applied_by": ", ".join(yes),
                                  "not_by": ", ".join(c for c in coders if c not in yes), "text": row.text})
-        return pd.DataFrame(rows, columns=["segment_id", "doc", "start", "end", "code", "applied_by", "not_by",
-                                           "text"])
+        frame = pd.DataFrame(rows, columns=["segment_id", "doc", "start", "end", "code", "applied_by", "not_by",
+                                            "text"])
+        return frame if include_decided else adjudicate.undecided(self, frame)
 
-    def resolve(self, coders: list[str], segment: int, code: str, keep: str, decided_by: str) -> int:
+    def resolve(self, coders: list[str], segment: int, code: str, keep: str, decided_by: str,
+                replace: bool = False) -> int:
         """Decide a disagreement: ``keep`` a coder's name, ``both`` or ``neither``; returns the decision id.
 
-        The decision builds the codings of the coder ``consensus`` and never changes the coders' own codings.
+        The decision builds the codings of the coder ``consensus`` and never changes the coders' own codings. An
+        item decided before is refused (``[Q702]``) unless ``replace``: the new decision then replaces the old one.
         """
         from qualcoder.coding import adjudicate
 
-        return adjudicate.resolve(self, coders, segment, code, keep, decided_by)
+        return adjudicate.resolve(self, coders, segment, code, keep, decided_by, replace=replace)
 
     def resolve_agreed(self, coders: list[str], decided_by: str) -> int:
         """Copy into the consensus every (segment, code) the coders all applied; returns how many."""

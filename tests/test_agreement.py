@@ -9,6 +9,7 @@ import pytest
 
 from qualcoder.coding.agreement import (
     AgreementError,
+    AlreadyDecided,
     agreement_table,
     alpha_from_coincidences,
     coincidences,
@@ -177,3 +178,20 @@ def test_resolution_builds_consensus_reversibly(two_coders):
         project.undo_decision(first)
     with pytest.raises(AgreementError, match="not one of the coders"):
         project.resolve(["a", "b"], segments[1], "patient", "zed", "judge")
+
+
+def test_a_decided_disagreement_leaves_the_list_and_deciding_it_again_asks_first(two_coders):
+    project, segments = two_coders
+    listed = lambda **kw: set(zip(*project.disagreements(["a", "b"], **kw)[["segment_id", "code"]].T.values))  # noqa: E731
+    assert (segments[3], "patient") in listed()
+    decision = project.resolve(["a", "b"], segments[3], "patient", "a", "judge")
+    assert (segments[3], "patient") not in listed() and (segments[4], "patient") in listed()
+    assert (segments[3], "patient") in listed(include_decided=True)
+    with pytest.raises(AlreadyDecided, match=f"decision {decision}: keep a, by judge"):
+        project.resolve(["a", "b"], segments[3], "patient", "both", "judge")
+    assert len(project.decisions_df()) == 1  # the refused one recorded nothing
+    again = project.resolve(["a", "b"], segments[3], "patient", "both", "judge", replace=True)
+    decisions = project.decisions_df().set_index("decision_id")
+    assert pd.notna(decisions.loc[decision, "reverted_at"]) and pd.isna(decisions.loc[again, "reverted_at"])
+    project.undo_decision(again)
+    assert (segments[3], "patient") in listed()  # undone: back on the list

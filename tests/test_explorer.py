@@ -130,6 +130,17 @@ def test_agreement_page_and_adjudication(demo_copy):
     decisions = Project.open(demo_copy.folder).decisions_df()
     assert len(decisions) == 1 and decisions["code"].iloc[0] == first["code"]
     assert decisions["decided_by"].iloc[0] == "judge"
+    assert len(_frame(test, "applied_by", "not_by")) == len(disagreements) - 1  # the decided one left the list
+    test.toggle(key="ag_decided").set_value(True).run()
+    assert len(_frame(_clean(test), "applied_by", "not_by")) == len(disagreements)
+    test.selectbox(key="ag_pick").set_value(test.selectbox(key="ag_pick").options[0]).run()  # the decided one
+    record = test.button[[b.label for b in test.button].index("Record the decision")]
+    assert record.disabled and "Already decided" in _shown(test.warning[0].value)  # asks first
+    test.checkbox(key="ag_replace").check().run()
+    test.button[[b.label for b in test.button].index("Record the decision")].click().run()
+    _clean(test)
+    decisions = Project.open(demo_copy.folder).decisions_df()
+    assert len(decisions) == 2 and decisions["reverted_at"].notna().sum() == 1
 
 
 def test_missing_project_is_shown_as_an_error(tmp_path):

@@ -702,11 +702,12 @@ def agreement(
 def agreement_disagreements(
     coders: CodersOption,
     codes: Annotated[str | None, typer.Option("--codes", help="Only these codes, comma-separated.")] = None,
+    decided: Annotated[bool, typer.Option("--decided", help="List the ones already decided too.")] = False,
     project: ProjectOption = Path("."),
     csv: CsvOption = False,
 ) -> None:
-    """Each segment and code where the coders differ, with the text and who applied what."""
-    frame = open_project(project).disagreements(_names(coders), _names(codes) or None)
+    """Each segment and code where the coders differ and no decision settled it, with the text and who applied what."""
+    frame = open_project(project).disagreements(_names(coders), _names(codes) or None, include_decided=decided)
     if not csv:
         frame = frame.copy()
         frame["text"] = frame["text"].map(lambda t: t if len(t) <= 70 else t[:69] + "…")
@@ -722,6 +723,7 @@ def agreement_resolve(
     keep: Annotated[str | None, typer.Option("--keep", help="A coder's name, both, or neither.")] = None,
     agreed: Annotated[bool, typer.Option("--agreed", help="Take every code all coders applied.")] = False,
     undo: Annotated[int | None, typer.Option("--undo", help="Undo a decision by its id.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an earlier decision on that item.")] = False,
     project: ProjectOption = Path("."),
 ) -> None:
     """Build the `consensus` coder's codings from decisions; the coders' own codings never change."""
@@ -733,7 +735,7 @@ def agreement_resolve(
         count = p.resolve_agreed(_names(coders), coder)
         console.print(f"{count} agreed (segment, code) pairs taken into the consensus.")
     elif segment is not None and code and keep:
-        decision = p.resolve(_names(coders), segment, code, keep, coder)
+        decision = p.resolve(_names(coders), segment, code, keep, coder, replace=replace)
         console.print(f"Decision {decision} recorded ({keep}).")
     else:
         raise UsageError("give --segment, --code and --keep, or --agreed, or --undo ID", place="agreement resolve")

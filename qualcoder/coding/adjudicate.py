@@ -1,7 +1,8 @@
 """Adjudication: decisions on disagreements build the codings of a coder named ``consensus``.
 
 Decisions are recorded (who, when, which coders, what) and reversible; the original coders' codings are
-never changed. A new decision on the same segment and code replaces the previous one.
+never changed. A new decision on the same segment and code replaces the previous one, and only when asked to
+(``replace=True``): deciding an item twice by mistake is refused with the earlier decision named.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qualcoder.coding.agreement import AgreementError, build_units
+from qualcoder.coding.agreement import AgreementError, AlreadyDecided, build_units
 from qualcoder.coding.manual import coding_row
 from qualcoder.store.journal import Changes, now
 
@@ -28,8 +29,10 @@ def _source_codings(codings: pd.DataFrame, coders: list[str], doc_id: int, start
     return mine[(mine["start"] < end) & (mine["end"] > start)]
 
 
-def resolve(project: Project, coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> int:
-    """Record a decision on one segment and code: keep one coder's coding, both, or neither."""
+def resolve(project: Project, coders: list[str], segment_id: int, code: str, keep: str, decided_by: str,
+            replace: bool = False) -> int:
+    """Record a decision on one segment and code: keep one coder's coding, both, or neither. An active earlier
+    decision on the same segment and code is ``[Q702]`` unless ``replace`` says the new one replaces it."""
     if keep not in (*coders, *GENERAL):
         raise AgreementError(f"--keep {keep!r} is not one of the coders, both or neither", place="--keep",
                              fix=f"Use one of {', '.join(coders)}, both, neither.")
@@ -40,9 +43,38 @@ def resolve(project: Project, coders: list[str], segment_id: int, code: str, kee
                              fix="List disagreements with `qualcoder agreement disagreements`.")
     segment = row.iloc[0]
     doc_id, start, end = int(segment.doc_id), int(segment.start), int(segment.end)
+    earlier = earlier_decision(project, segment.doc, start, end, code)
+    if earlier is not None and not replace:
+        raise AlreadyDecided(f"segment {segment_id} and {code} were decided already (decision {earlier.decision_id}: "
+                             f"keep {earlier.decision}, by {earlier.decided_by})", place="--segment",
+                             fix="Add --replace to replace that decision, or leave it.")
     kept_coders = coders if keep == "both" else [] if keep == "neither" else [keep]
     sources = _source_codings(codings, kept_coders, doc_id, start, end, code)
     return _record(project, doc_id, start, end, code, keep, coders, decided_by, sources)
+
+
+def active_decisions(project: Project) -> pd.DataFrame:
+    """The decisions not undone (``decisions_df`` without the reverted ones)."""
+    decisions = project.decisions_df()
+    return decisions[decisions["reverted_at"].isna()]
+
+
+def _keys(frame: pd.DataFrame) -> list[tuple]:
+    """What a decision is on: the document, the segment's span and the code."""
+    return list(zip(frame["doc"], frame["start"].astype(int), frame["end"].astype(int), frame["code"]))
+
+
+def earlier_decision(project: Project, doc: str, start: int, end: int, code: str):
+    """The active decision on that segment and code (a row of ``decisions_df``), or None."""
+    decisions = active_decisions(project)
+    same = [key == (doc, start, end, code) for key in _keys(decisions)]
+    return next(decisions[same].tail(1).itertuples(), None)
+
+
+def undecided(project: Project, disagreements: pd.DataFrame) -> pd.DataFrame:
+    """The disagreements no active decision has settled: resolved ones leave the list."""
+    settled = set(_keys(active_decisions(project)))
+    return disagreements[[key not in settled for key in _keys(disagreements)]].reset_index(drop=True)
 
 
 def resolve_agreed(project: Project, coders: list[str], decided_by: str) -> int:

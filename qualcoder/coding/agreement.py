@@ -33,6 +33,12 @@ class AgreementError(QualcoderError):
     code = "Q701"
 
 
+class AlreadyDecided(AgreementError):
+    """A disagreement decided before is decided again without saying that the new decision replaces it."""
+
+    code = "Q702"
+
+
 def interpret(alpha: float) -> str:
     """Krippendorff's (2004) reading of alpha: ≥ .800 reliable, ≥ .667 tentative conclusions, else not."""
     if alpha is None or np.isnan(alpha):

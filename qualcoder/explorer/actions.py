@@ -277,9 +277,9 @@ def decide(coding_id: int, accept: bool) -> None:
 
 
 # agreement -----------------------------------------------------------------------------------------------------
-def resolve(coders: list[str], segment_id: int, code: str, keep: str, decided_by: str) -> None:
+def resolve(coders: list[str], segment_id: int, code: str, keep: str, decided_by: str, replace: bool = False) -> None:
     project = _project()
-    state.run(lambda: project.resolve(coders, segment_id, code, keep, decided_by),
+    state.run(lambda: project.resolve(coders, segment_id, code, keep, decided_by, replace=replace),
               f"Decision recorded: segment {segment_id}, {code}, keep {keep}")
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from qualcoder.coding.adjudicate import earlier_decision
 from qualcoder.errors import QualcoderError
 from qualcoder.explorer import actions, drill, safe, state, views
 
@@ -23,12 +24,14 @@ def render() -> None:
     cols = st.columns([3, 1])
     coders = cols[0].multiselect("Coders to compare", known, default=known[:2], key="ag_coders")
     level = cols[1].radio("Unit", ["segment", "character"], horizontal=True, key="ag_level")
+    decided = st.toggle("Show decided disagreements too", key="ag_decided",
+                        help="A disagreement leaves the list once a decision settles it.")
     if len(coders) < 2:
         st.info("Choose at least two coders.")
         return
     try:
         table = state.agreement(folder, revision, tuple(coders), level)
-        disagreements = state.disagreements(folder, revision, tuple(coders))
+        disagreements = state.disagreements(folder, revision, tuple(coders), decided)
     except QualcoderError as error:
         safe.error(error)
         return
@@ -43,11 +46,11 @@ def render() -> None:
     documents = state.documents(folder, revision)
     located = shown.assign(doc_id=shown["doc"].map(dict(zip(documents["name"], documents["doc_id"]))))
     drill.table(located.dropna(subset=["doc_id"]), key="ag_table", what="disagreement", height=260)
-    _adjudicate(shown, coders)
+    _adjudicate(project, shown, coders)
     _decisions(project)
 
 
-def _adjudicate(shown, coders: list[str]) -> None:
+def _adjudicate(project: Project, shown, coders: list[str]) -> None:
     st.subheader("Adjudicate")
     if shown.empty:
         st.info("Nothing left to decide here.")
@@ -58,8 +61,14 @@ def _adjudicate(shown, coders: list[str]) -> None:
     cols = st.columns(3)
     keep = cols[0].radio("Keep", [*coders, "both", "neither"], horizontal=True, key="ag_keep")
     decided_by = cols[1].text_input("Decided by", value=st.query_params.get("coder", ""), key="ag_by").strip()
-    cols[2].button("Record the decision", type="primary", disabled=not decided_by, on_click=actions.resolve,
-                   args=(coders, int(picked.segment_id), picked.code, keep, decided_by))
+    earlier = earlier_decision(project, picked.doc, int(picked.start), int(picked.end), picked.code)
+    replace = False
+    if earlier is not None:  # deciding the same item twice asks first
+        st.warning(f"Already decided: decision {earlier.decision_id}, keep {earlier.decision}, by {earlier.decided_by}.")
+        replace = st.checkbox("Replace that decision", key="ag_replace")
+    cols[2].button("Record the decision", type="primary", disabled=not decided_by or (earlier is not None and not replace),
+                   on_click=actions.resolve, args=(coders, int(picked.segment_id), picked.code, keep, decided_by, replace))
+
 
 
 def _decisions(project: Project) -> None:

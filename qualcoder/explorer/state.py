@@ -140,8 +140,8 @@ def agreement(folder: str, revision: Revision, coders: tuple[str, ...], level: s
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def disagreements(folder: str, revision: Revision, coders: tuple[str, ...]) -> pd.DataFrame:
-    return open_project(folder).disagreements(list(coders))
+def disagreements(folder: str, revision: Revision, coders: tuple[str, ...], decided: bool = False) -> pd.DataFrame:
+    return open_project(folder).disagreements(list(coders), include_decided=decided)
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
