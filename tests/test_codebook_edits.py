@@ -60,7 +60,9 @@ def test_merge_moves_codings_memos_and_children(coded):
     coded.add_memo("coding", absorbed, "bob", "memo on the absorbed coding")
     coded.add_memo("code", "financement.sources", "alice", "about the sources")
     child = coded.add_code("alice", "FIR", parent="financement.sources")
+    assert not list(coded.folder.glob("backups/*"))
     coded.merge_codes("carol", "financement.sources", "financement")
+    assert len(list(coded.folder.glob("backups/*-codebook-merge-code-financement-sources*.qcbackup"))) == 1
     book = coded.codebook()
     assert "financement.sources" not in {c.id for c in book.codes} and book.code(child).parent == "financement"
     codings = coded.codings_df().set_index("coding_id")
@@ -83,6 +85,7 @@ def test_refusals_say_why_and_change_nothing(coded):
         coded.delete_code("alice", "territoire.defense")
     with pytest.raises(CodebookChangeRefused, match="has codes under it"):
         coded.delete_code("alice", "territoire")
+    assert not list(coded.folder.glob("backups/*"))  # a refused change writes no backup either
     with pytest.raises(InvalidCodebook, match="cycle"):
         coded.move_code("alice", "territoire", "territoire.defense")
     with pytest.raises(CodebookChanged, match="changed since version oldversion"):
@@ -91,6 +94,7 @@ def test_refusals_say_why_and_change_nothing(coded):
     unused = coded.add_code("alice", "Essai")
     coded.delete_code("alice", unused)
     assert unused not in {c.id for c in coded.codebook().codes}
+    assert len(list(coded.folder.glob("backups/*delete-code*.qcbackup"))) == 1
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])

@@ -52,9 +52,10 @@ def _require(book: Codebook, code_id: str) -> None:
 
 
 def _change(project: Project, actor: str, kind: str, summary: str, edit: Callable[[dict], None], *,
-            expected_version: str | None, renames: dict[str, str] | None = None, dropped: tuple[str, ...] = ()
-            ) -> Codebook:
-    """Apply ``edit`` to the current codebook's document, validate, store as a new version; the new codebook."""
+            expected_version: str | None, renames: dict[str, str] | None = None, dropped: tuple[str, ...] = (),
+            backup_first: bool = False) -> Codebook:
+    """Apply ``edit`` to the current codebook's document, validate, store as a new version; the new codebook.
+    ``backup_first`` (merge, delete) writes a backup of the project once the change is known to be valid."""
     book = project.codebook()
     if expected_version is not None and expected_version != book.version:
         raise stale_codebook(expected_version, book.version)
@@ -63,6 +64,8 @@ def _change(project: Project, actor: str, kind: str, summary: str, edit: Callabl
     new = parse_codebook(document, EDITED)
     if new.version == book.version:
         return book
+    if backup_first:
+        project.backup(f"codebook {summary}")
     store_version(project, actor, kind, summary, new, renames=renames, dropped=dropped,
                   expected_version=book.version)
     return new
@@ -191,7 +194,7 @@ def merge_codes(project: Project, actor: str, source: str, target: str, *, expec
                 item["scope"]["within"] = list(dict.fromkeys(target if w == source else w for w in within))
 
     return _change(project, actor, "code-merge", f"merge code {source} into {target}", edit,
-                   expected_version=expected_version, renames={source: target})
+                   expected_version=expected_version, renames={source: target}, backup_first=True)
 
 
 def delete_code(project: Project, actor: str, code_id: str, *, expected_version: str | None = None) -> Codebook:
@@ -216,4 +219,4 @@ def delete_code(project: Project, actor: str, code_id: str, *, expected_version:
         document["codes"] = [item for item in document["codes"] if item["id"] != code_id]
 
     return _change(project, actor, "code-delete", f"delete code {code_id}", edit, expected_version=expected_version,
-                   dropped=(code_id,))
+                   dropped=(code_id,), backup_first=True)
