@@ -18,7 +18,7 @@ REMOTE = "203.0.113.9"  # TEST-NET-3: never a real host
 EVIL = (f"![pixel](http://{REMOTE}/md.png) <img src=\"http://{REMOTE}/tag.png\"> "
         f"[a link](http://{REMOTE}/link) **_gras_** $x^2$ :red[rouge] <script>alert(1)</script>")
 PAGES = ["", "upload", "documents", "people", "workbench", "segments", "codebook", "memos", "analysis", "framework",
-         "report", "topics", "agreement", "exports", "privacy"]
+         "report", "topics", "lexico", "agreement", "exports", "privacy"]
 
 
 @pytest.fixture(scope="module")

@@ -309,6 +309,8 @@ def test_explorer_lexicometry_page(demo_copy):
         assert not test.exception, (view, [e.value for e in test.exception])
         assert not test.error, (view, [e.value for e in test.error])
         seen[view] = [frame.value for frame in test.dataframe]
+        if view != "Profiles":  # every chart downloads as PNG, SVG and HTML (Profiles has tables only)
+            assert len(test.get("download_button")) >= 3, view
     assert any("top_forms" in frame.columns for frame in seen["Classes"])
     assert any("text" in frame.columns for frame in seen["Profiles"])  # characteristic segments, as data
     # a classification run from the page's form

@@ -8,7 +8,7 @@ import streamlit as st
 
 from qualcoder.coding.adjudicate import earlier_decision
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import actions, drill, safe, state, views
+from qualcoder.explorer import actions, charts, drill, safe, state, views
 
 if TYPE_CHECKING:
     from qualcoder.project import Project
@@ -38,7 +38,7 @@ def render() -> None:
     st.caption(safe.md(table.attrs.get("scope", "")))
     first = [table.columns[0], "interpretation", "alpha", "alpha_low", "alpha_high"]
     st.dataframe(table, hide_index=True, column_order=first + [c for c in table.columns if c not in first])
-    st.plotly_chart(views.agreement_figure(table))
+    charts.show(views.agreement_figure(table), "agreement-" + "-".join(coders), key="ag_chart")
     st.subheader(f"Disagreements ({len(disagreements)})")
     code = st.selectbox("Code", [None, *sorted(disagreements["code"].unique())], key="ag_code",
                         format_func=lambda c: "all codes" if c is None else c)

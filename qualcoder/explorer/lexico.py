@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
-from qualcoder.explorer import state
+from qualcoder.explorer import charts, state
 
 if TYPE_CHECKING:
     from qualcoder.project import Project
@@ -65,7 +65,7 @@ def render() -> None:
 def _classes(run) -> None:
     from qualcoder.lexico import figures
 
-    st.plotly_chart(figures.classification(run))
+    charts.show(figures.classification(run), f"lexico-classes-{run.name}", key="lx_classes_fig")
     st.dataframe(run.classes(12), hide_index=True)
 
 
@@ -86,14 +86,15 @@ def _variables(run) -> None:
                                                                         if v in run.variable_names()], key="lx_vars")
     table = run.variables(chosen or None)
     st.dataframe(table[table["chi2"] >= 3.84], hide_index=True, height=320)
-    st.plotly_chart(figures.heatmap(_escaped(table, "modality"), "modality", "Star variables: signed chi2"))
+    charts.show(figures.heatmap(_escaped(table, "modality"), "modality", "Star variables: signed chi2"),
+                f"lexico-variables-{run.name}", key="lx_variables")
 
 
 def _factor_map(run) -> None:
     from qualcoder.lexico import figures
 
     what = st.radio("Columns", ["forms", "variables"], horizontal=True, key="lx_afc")
-    st.plotly_chart(figures.factor_map(run, what))
+    charts.show(figures.factor_map(run, what), f"lexico-afc-{what}-{run.name}", key="lx_afc_map")
     _rows, _columns, inertia = run.afc(what)
     st.dataframe(inertia, hide_index=True)
 
@@ -107,7 +108,7 @@ def _similarity(run) -> None:
     top = cols[1].slider("Forms", 10, 150, 50, key="lx_simi_top")
     index = cols[2].radio("Index", ["cooccurrence", "jaccard"], horizontal=True, key="lx_simi_index")
     nodes, edges = run.similarity(cls, top, index)
-    st.plotly_chart(figures.similarity_graph(nodes, edges))
+    charts.show(figures.similarity_graph(nodes, edges), f"lexico-similarity-{run.name}", key="lx_simi")
     st.dataframe(edges, hide_index=True, height=240)
 
 
@@ -118,7 +119,8 @@ def _codes(run, folder: str, mark: tuple, revision) -> None:
         level = st.selectbox("Code level", [1, 2, None], key="lx_level",
                              format_func=lambda v: "every code" if v is None else f"level {v}")
         table = _code_table(folder, mark, revision, run.name, level)
-        st.plotly_chart(figures.heatmap(_escaped(table, "code"), "code", "Class x code: signed chi2"))
+        charts.show(figures.heatmap(_escaped(table, "code"), "code", "Class x code: signed chi2"),
+                    f"lexico-codes-{run.name}", key="lx_codes")
         st.dataframe(table, hide_index=True, height=280)
     else:
         st.info("No codebook loaded: load one to cross the classes with its codes.")
@@ -126,7 +128,8 @@ def _codes(run, folder: str, mark: tuple, revision) -> None:
     if not topic_runs.empty:
         topic_run = st.selectbox("Topic run", topic_runs["name"].tolist()[::-1], key="lx_topic_run")
         table = run.topic_table(topic_run)
-        st.plotly_chart(figures.heatmap(_escaped(table, "topic"), "topic", "Class x topic: signed chi2"))
+        charts.show(figures.heatmap(_escaped(table, "topic"), "topic", "Class x topic: signed chi2"),
+                    f"lexico-topics-{run.name}", key="lx_topics")
         st.dataframe(table, hide_index=True, height=280)
 
 
@@ -134,7 +137,7 @@ def _over_time(run) -> None:
     from qualcoder.lexico import figures
 
     period = st.radio("Period", ["meeting", "month", "quarter", "year"], index=2, horizontal=True, key="lx_period")
-    st.plotly_chart(figures.over_time(run, period))
+    charts.show(figures.over_time(run, period), f"lexico-time-{period}-{run.name}", key="lx_time")
     st.dataframe(run.over_time(period), hide_index=True, height=280)
 
 
