@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 
 import pytest
 
@@ -72,9 +73,16 @@ def _view(page, name: str) -> None:
 
 
 def _charts_ready(page, count: int) -> list:
+    """The plot areas once ``count`` charts are drawn and none is still being laid out (a chart of the view just
+    left, or one Plotly has not sized yet, measures 0 x 0 for a moment on a busy machine)."""
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .nsewdrag').length >= {count}",
                            timeout=60_000)
-    return page.evaluate(PLOT_AREAS)
+    deadline = time.monotonic() + 30
+    while True:
+        areas = page.evaluate(PLOT_AREAS)
+        if all(w and h for chart in areas for w, h in chart) or time.monotonic() > deadline:
+            return areas
+        time.sleep(0.5)
 
 
 def _select_row(page, grid, row: int = 0) -> None:

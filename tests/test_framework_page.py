@@ -79,6 +79,7 @@ def test_the_grid_is_the_matrix_and_a_summary_is_written_escaped_and_undone(serv
     counts = matrix.counts()
     assert _grid(page) == {case: counts.loc[case].tolist() for case in matrix.row_values}
     excerpts = matrix.cell(matrix.row_values[0], matrix.codes[0])
+    page.get_by_text(f"Excerpts ({len(excerpts)})").wait_for(timeout=60_000)  # the cell's panel, drawn after the grid
     assert page.get_by_text(f"Excerpts ({len(excerpts)})").count() == 1
     assert page.evaluate(OVERFLOW) == 0
 

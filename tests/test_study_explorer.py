@@ -69,6 +69,21 @@ def test_import_and_people_pages_draw_the_demo(demo_project):
     assert people.selectbox(key="people_group_attribute").value == "profession"
 
 
+def test_speaker_turns_found_again_from_the_import_page_keep_every_coding(demo_copy):
+    interview = "coordinateurs/entretien-03-diabete.txt"
+    doc_id = demo_copy.document(interview).id
+    codings = demo_copy.codings_df()[["coding_id", "start", "end", "text"]]
+    assert len(demo_copy.turns([doc_id])[doc_id]) > 2
+    upload = _clean(_app(demo_copy.folder, "upload"))
+    upload.multiselect(key="turns_documents").select(interview)
+    upload.selectbox(key="turns_layout").set_value("none")
+    _clean(upload.button(key="turns_again").click().run())
+    assert upload.dataframe[-1].value[["name", "layout", "turns"]].values.tolist() == [[interview, "none", 0]]
+    project = Project.open(demo_copy.folder)
+    assert {turn.speaker for turn in project.turns([doc_id])[doc_id]} == {None}  # no speaker any more
+    assert project.codings_df()[["coding_id", "start", "end", "text"]].equals(codings)  # every coding in place
+
+
 def test_the_session_timeout_is_an_owners_setting_within_range(tmp_path):
     project = Project.create(tmp_path / "team")
     assert project.session_timeout() == 30

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import streamlit as st
 
 from qualcoder.errors import QualcoderError
@@ -18,6 +19,7 @@ from qualcoder.explorer.uploads import (
     report_table,
     shorter,
 )
+from qualcoder.ingest.speakers import LAYOUTS
 
 if TYPE_CHECKING:
     from qualcoder.project import Project
@@ -35,6 +37,8 @@ def render() -> None:
     _last_report()
     st.divider()
     _segmentation(project, state.status(state.folder(), state.revision(project))["totals"])
+    st.divider()
+    _turns_again(project)
 
 
 def _as_upload(file) -> Upload:
@@ -53,15 +57,26 @@ def _upload_form() -> None:
                                          type=["csv"], key="upload_speakers", max_upload_size=50)
         language = cols[2].selectbox("Language", [None, "fr", "en"], key="upload_language",
                                      format_func=lambda v: "detect per document" if v is None else v)
+        layout = _layout_picker(st, "upload_layout")
         submitted = st.form_submit_button("Import", type="primary")
     if submitted:
         if not files:
             st.warning("Choose at least one document to import.")
             return
-        _import(files, metadata, speakers, language)
+        _import(files, metadata, speakers, language, layout)
 
 
-def _import(files, metadata, speakers, language) -> None:
+def _layout_picker(where, key: str) -> str | None:
+    """How speaker labels are written (``None``: the project's setting, else detected)."""
+    return where.selectbox("Speaker labels", [None, *LAYOUTS], key=key, format_func=_layout_label,
+                           help="How the transcripts write who speaks; `auto` finds it per document.")
+
+
+def _layout_label(preset: str | None) -> str:
+    return "the project's setting" if preset is None else f"{preset} — {LAYOUTS[preset]}"
+
+
+def _import(files, metadata, speakers, language, layout: str | None) -> None:
     project = state.open_project(state.folder())
     bar = st.progress(0.0, text="Reading the files…")
 
@@ -72,7 +87,7 @@ def _import(files, metadata, speakers, language) -> None:
         report, paths = import_uploads(project, [_as_upload(f) for f in files],
                                        metadata=_as_upload(metadata) if metadata else None,
                                        speakers=_as_upload(speakers) if speakers else None,
-                                       language=language, progress=progress)
+                                       language=language, speakers_layout=layout, progress=progress)
     except QualcoderError as error:
         bar.empty()
         st.session_state[REPORT] = {"error": str(error)}
@@ -129,6 +144,36 @@ def _segmentation(project: Project, totals: dict) -> None:
         bar.empty()
         if ok:
             st.success(f"{done[0]:,} segments ({method}).")
+
+
+def _turns_again(project: Project) -> None:
+    """Find the speaker turns again in imported documents with another layout: the text does not change, so every
+    coding keeps its place (``Project.redetect_turns``)."""
+    st.subheader("Speaker turns")
+    documents = project.documents_df(with_text=False)["name"].tolist()
+    if not documents:
+        return
+    st.caption("Turns wrong for a document? Find them again with the layout its transcript uses; codings stay.")
+    cols = st.columns([2, 1.4, 0.6], vertical_alignment="bottom")
+    chosen = cols[0].multiselect("Documents", documents, key="turns_documents", placeholder="every document")
+    layout = _layout_picker(cols[1], "turns_layout")
+    if not cols[2].button("Find turns again", key="turns_again"):
+        return
+    bar = st.progress(0.0, text="Finding the turns…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"{stage}: {done} of {total} documents")
+
+    found: list = []
+    ok = state.run(lambda: found.extend(project.redetect_turns(chosen or None, speakers_layout=layout,
+                                                               progress=progress)))
+    bar.empty()
+    if ok:
+        st.success(f"Turns found again in {len(found)} document(s).")
+        table = pd.DataFrame([r.as_dict() for r in found])
+        table["warnings"] = table["warnings"].map("; ".join)
+        st.dataframe(table[["name", "layout", "turns", "speakers", "top_speaker", "top_speaker_share", "warnings"]],
+                     hide_index=True, key="turns_report")
 
 
 if __name__ == "__main__":

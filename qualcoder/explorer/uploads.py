@@ -104,7 +104,7 @@ def stage_table(upload: Upload | None, folder: Path, kind: str) -> Path | None:
 
 
 def import_uploads(project: Project, documents: Iterable[Upload], *, metadata: Upload | None = None,
-                   speakers: Upload | None = None, language: str | None = None,
+                   speakers: Upload | None = None, language: str | None = None, speakers_layout: str | None = None,
                    progress: Callable[[str, int, int], None] | None = None) -> tuple[ImportReport, list[Path]]:
     """Stage the uploads under ``PROJECT/uploads/`` and import them; a file that fails is removed from disk again
     (the importer has already left the project unchanged for it). Returns the report and the staged paths.
@@ -118,7 +118,7 @@ def import_uploads(project: Project, documents: Iterable[Upload], *, metadata: U
         meta_path = stage_table(metadata, tables, "metadata")
         speakers_path = stage_table(speakers, tables, "speakers")
         report = project.import_files(paths, meta=meta_path, speakers=speakers_path, language=language,
-                                      progress=progress)
+                                      speakers_layout=speakers_layout, progress=progress)
     except QualcoderError:
         shutil.rmtree(paths[0].parent, ignore_errors=True) if paths else None
         raise

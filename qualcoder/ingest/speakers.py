@@ -25,7 +25,18 @@ from dataclasses import dataclass
 
 from qualcoder.errors import InvalidSpeakerLayout
 
-PRESETS = ("auto", "colon", "line", "parliament", "bracket", "timestamp", "voice", "none")
+LAYOUTS = {
+    "auto": "found per document",
+    "colon": "Name : speech",
+    "line": "the name on a line of its own",
+    "parliament": "M. Nom. Speech (debates)",
+    "bracket": "[Name] speech",
+    "timestamp": "00:12:03 Name: speech",
+    "voice": "caption voices <v Name>",
+    "none": "no speaker turns",
+}
+"""The speaker layouts a user can choose (``SpeakerLayout``), with how each writes a turn."""
+PRESETS = tuple(LAYOUTS)
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 TIMESTAMPED = re.compile(rf"^\[?(?P<ts>{_TS})\]?\s+(?:(?P<label>[^\W\d_][^:\n]{{0,39}}?)\s?:(?:\s+|$))?")
