@@ -323,3 +323,21 @@ def test_next_uncoded_follows_the_text_and_wraps_round():
     assert next_uncoded(segments, coded.iloc[:0], (2, 10))["segment"] == 1
     everything = pd.DataFrame({"doc_id": [1, 2], "start": [0, 0], "end": [20, 20]})
     assert next_uncoded(segments, everything, None) is None
+
+
+def test_assisted_coding_runs_from_the_studio_sidebar_and_its_suggestions_show(demo_copy):
+    people = demo_copy.codings_df().query("source != 'model'")["coding_id"].tolist()
+    test = _clean(_app(demo_copy.folder, query={"coder": "ana"}))
+    test.button(key="assist_model").click().run()
+    said = [s.value for s in _clean(test).sidebar.success]
+    found = re.fullmatch(r"Trained on \d+ segments for \d+ codes; (\d+) suggestion\(s\) stored\.", said[0])
+    assert len(said) == 1 and found, said
+    suggested = demo_copy.codings_df(coder="model", status="suggested")
+    assert len(suggested) == int(found.group(1)) > 0
+    shown = _view(test)
+    drawn = {c[0] for c in shown["view"]["codings"]}
+    here = suggested[suggested["doc_id"] == shown["doc"]["id"]]
+    assert len(here) and set(here["coding_id"]) <= drawn  # the open document draws its new suggestions
+    assert demo_copy.codings_df().query("source != 'model'")["coding_id"].tolist() == people  # people's stay
+    test.button(key="assist_rules").click().run()
+    assert re.match(r"\d+ code\(s\) run: \d+ \(segment, code\) pair", _clean(test).sidebar.success[0].value)

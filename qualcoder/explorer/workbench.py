@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from qualcoder.explorer import actions, safe, state, studio, studio_panels, views
+from qualcoder.explorer import actions, assist, safe, state, studio, studio_panels, views
 from qualcoder.explorer.actions import ACTIVE, CODER, DOCUMENT, FOCUS, MESSAGE, SELECTION
 from qualcoder.explorer.components.document_view import document_view
 from qualcoder.explorer.filters import SegmentFilter
@@ -36,6 +36,7 @@ def render() -> None:
     names = dict(zip(documents["doc_id"].tolist(), documents["name"].tolist()))
     actions.arrive(names)
     book = state.codebook(folder, revision)
+    assist.panel(project)
     top = st.columns([1, 2, 1.3, 1.7], vertical_alignment="bottom")
     top[0].text_input("Coder", key=CODER, on_change=actions.remember_coder, placeholder="your coder name",
                       disabled=project.gate.team, help="Your login's name" if project.gate.team else None)
