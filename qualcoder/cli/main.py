@@ -581,7 +581,7 @@ def train(
                                                                 "(e.g. question) as a model feature; repeatable.")]
     = None,
 ) -> None:
-    """Fit the code classifier (TF-IDF of lemmas, calibrated one-vs-rest logistic regression) on human codings."""
+    """Fit the code classifier on human codings (TF-IDF of lemmas, a logistic regression per code, CV cut-offs)."""
     info = open_project(project).train(coders=coders, random_state=seed, embeddings=embeddings,
                                 feature_attributes=tuple(feature_attribute or ()))
     console.print(f"Trained on {info['segments']} segments for {len(info['codes'])} codes "
